@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build-kernel.sh ours|upstream: lay the tree, configure (tinyconfig +
+# harness/config/livepatch.config, every option checked), build bzImage and
+# modules out of tree with ccache, install the modules for the guest.
+source "$(dirname "$0")/lib.sh"
+
+k=${1:?usage: build-kernel.sh ours|upstream}
+check_kernel_name "$k"
+TREE=$(tree_of "$k")
+OUT=$(out_of "$k")
+FRAG=$HARNESS/config/livepatch.config
+
+"$HARNESS/make-tree.sh" "$k"
+mkdir -p "$OUT" "$CCACHE_DIR"
+MAKE=(make -C "$TREE" O="$OUT" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
+
+cfg_id=$(cat "$FRAG" | sha1sum | cut -c1-16)
+if [ ! -f "$OUT/.config" ] || [ "$(cat "$OUT/.klp-config-id" 2>/dev/null)" != "$cfg_id" ]; then
+	phase "configure $k (tinyconfig + ${FRAG#"$REPO"/})"
+	"${MAKE[@]}" -s tinyconfig >/dev/null
+	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "$FRAG" >/dev/null
+	"${MAKE[@]}" -s olddefconfig >/dev/null
+	echo "$cfg_id" > "$OUT/.klp-config-id"
+	phase_end
+fi
+
+# Every requested option must have stuck.
+bad=0
+while read -r line; do
+	case "$line" in
+	CONFIG_*=*)
+		grep -qx "$line" "$OUT/.config" || {
+			echo "config: ${line%%=*} requested as ${line#*=} but is" \
+				"'$(grep -E "^(# )?${line%%=*}[= ]" "$OUT/.config" || echo absent)'" >&2
+			bad=1
+		}
+		;;
+	esac
+done < "$FRAG"
+[ $bad = 0 ] || { rm -f "$OUT/.klp-config-id"; die "kernel config for $k is incomplete"; }
+
+phase "build $k kernel (-j$JOBS, ccache)"
+"${MAKE[@]}" -s bzImage modules 2>&1 | { grep -v '^  \(CC\|LD\|AR\)' || true; } ||
+	die "kernel build ($k) failed"
+phase_end
+
+phase "install $k modules"
+rm -rf "$OUT/modroot.new"
+"${MAKE[@]}" -s INSTALL_MOD_PATH="$OUT/modroot.new" INSTALL_MOD_STRIP=1 \
+	DEPMOD=/sbin/depmod modules_install >/dev/null
+rm -rf "$OUT/modroot" && mv "$OUT/modroot.new" "$OUT/modroot"
+make -s -C "$TREE" O="$OUT" kernelrelease > "$OUT/kernelrelease"
+phase_end
+echo "$k kernel: $OUT/arch/x86/boot/bzImage ($(cat "$OUT/kernelrelease"))"
