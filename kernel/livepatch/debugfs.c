@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * debugfs.c - what a transition waits for, and what transitions cost
+ *
+ *   /sys/kernel/debug/livepatch/pending          tasks the running
+ *       transition waits for: "pid comm patch_state reason", where reason
+ *       is the changed function on the task's stack, "running",
+ *       "unreliable stack" or "idle"
+ *   /sys/kernel/debug/livepatch/transitions      the last transitions,
+ *       one line each, counters as "name=value"
+ *   /sys/kernel/debug/livepatch/signal_delay_ms  how long a transition
+ *       waits before it wakes or fake-signals stuck tasks
+ *
+ * Nothing here is ABI; see Documentation/livepatch/observability.rst.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include "internal.h"
+
+static int klp_pending_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&klp_mutex);
+	klp_transition_show_pending(m);
+	mutex_unlock(&klp_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(klp_pending);
+
+static int klp_transitions_show(struct seq_file *m, void *v)
+{
+	unsigned int i, n;
+
+	mutex_lock(&klp_mutex);
+	n = min_t(unsigned int, klp_stats_next, KLP_STATS_HISTORY);
+	for (i = 0; i < n; i++) {
+		unsigned int idx = (klp_stats_next - n + i) % KLP_STATS_HISTORY;
+		struct klp_transition_stats *s = &klp_stats[idx];
+
+		seq_printf(m, "patch=%s target=%s state=%s duration_us=%llu passes=%lu tasks=%lu checked=%lu signalled=%lu reversals=%u\n",
+			   s->patch,
+			   s->target == KLP_TRANSITION_PATCHED ?
+			   "patched" : "unpatched",
+			   s->done ? (s->forced ? "forced" : "complete") :
+			   "running",
+			   s->duration_ns / NSEC_PER_USEC, s->passes,
+			   s->tasks_total, s->tasks_checked,
+			   s->tasks_signalled, s->reversals);
+	}
+	mutex_unlock(&klp_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(klp_transitions);
+
+/**
+ * klp_debugfs_init() - create /sys/kernel/debug/livepatch
+ */
+void __init klp_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("livepatch", NULL);
+
+	debugfs_create_file("pending", 0400, dir, NULL, &klp_pending_fops);
+	debugfs_create_file("transitions", 0400, dir, NULL,
+			    &klp_transitions_fops);
+	debugfs_create_u32("signal_delay_ms", 0600, dir, &klp_signal_delay_ms);
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the rooms of kernel/livepatch share.  Calls flow one way:
+ *
+ *   sysfs.c, debugfs.c          what administrators read and write
+ *        |
+ *   core.c                      registry and life cycle of patches
+ *        |
+ *   resolve.c  redirect.c  transition.c  callbacks.c  state.c  shadow.c
+ *
+ * transition.c reports completion through the callback it was started
+ * with instead of calling back into core.c.
+ */
+#ifndef _KERNEL_LIVEPATCH_INTERNAL_H
+#define _KERNEL_LIVEPATCH_INTERNAL_H
+
+#include <linux/livepatch.h>
+#include <linux/mutex.h>
+
+struct seq_file;
+
+/*
+ * klp_mutex serializes everything that changes patches: registration,
+ * enabling and disabling, transitions (start, completion, reversal, force),
+ * module coming and going, and sysfs writes.  It nests outside text_mutex,
+ * ftrace's locks and module_mutex; it is never taken from the ftrace
+ * handler, the entry code, the idle loop or fork.
+ */
+extern struct mutex klp_mutex;
+
+/*
+ * Patches that are enabled or in transition, oldest first: the position
+ * is the patch's stack_order, and the newest patch wins for a function
+ * that several patch.  Protected by klp_mutex.
+ */
+extern struct list_head klp_patches;
+
+#define klp_for_each_patch(patch) \
+	list_for_each_entry(patch, &klp_patches, list)
+
+#define klp_for_each_object(patch, obj) \
+	list_for_each_entry(obj, &(patch)->obj_list, node)
+
+#define klp_for_each_object_safe(patch, obj, tmp) \
+	list_for_each_entry_safe(obj, tmp, &(patch)->obj_list, node)
+
+#define klp_for_each_func(obj, func) \
+	list_for_each_entry(func, &(obj)->func_list, node)
+
+#define klp_for_each_func_safe(obj, func, tmp) \
+	list_for_each_entry_safe(func, tmp, &(obj)->func_list, node)
+
+static inline bool klp_is_module(const struct klp_object *obj)
+{
+	return obj->name;
+}
+
+static inline const char *klp_object_name(const struct klp_object *obj)
+{
+	return obj->name ? obj->name : "vmlinux";
+}
+
+static inline bool klp_object_loaded(const struct klp_object *obj)
+{
+	return !obj->name || obj->mod;
+}
+
+static inline const char *klp_patch_name(const struct klp_patch *patch)
+{
+	return patch->mod->name;
+}
+
+/* core.c: what sysfs and debugfs may ask of the registry */
+int klp_patch_set_enabled(struct klp_patch *patch, bool enable);
+int klp_patch_force(struct klp_patch *patch);
+int klp_patch_stack_order(struct klp_patch *patch);
+bool klp_patch_in_transition(struct klp_patch *patch);
+
+/* sysfs.c */
+int klp_sysfs_init(void);
+void klp_sysfs_init_patch(struct klp_patch *patch);
+void klp_sysfs_init_object(struct klp_object *obj);
+void klp_sysfs_init_func(struct klp_func *func);
+int klp_sysfs_add_patch(struct klp_patch *patch);
+void klp_sysfs_put_func(struct klp_func *func);
+void klp_sysfs_put_object(struct klp_object *obj);
+void klp_sysfs_put_patch(struct klp_patch *patch);
+
+/* resolve.c */
+int klp_find_symbol(const char *objname, const char *name,
+		    unsigned long sympos, unsigned long *addr);
+int klp_resolve_object(struct klp_patch *patch, struct klp_object *obj);
+int klp_check_relocs(struct klp_patch *patch);
+void klp_clear_object_relocs(struct klp_patch *patch, struct klp_object *obj);
+
+/* redirect.c */
+int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
+			 struct klp_object **failed);
+void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
+			    bool nops_only);
+void klp_redirect_sync(void);
+unsigned long klp_func_code(struct klp_func *func, bool below,
+			    unsigned long *size);
+
+/* transition.c */
+typedef void (*klp_transition_done_t)(struct klp_patch *patch, int target);
+
+extern struct klp_patch *klp_transition_patch;
+
+void klp_transition_init(struct klp_patch *patch, int target,
+			 klp_transition_done_t done);
+void klp_transition_start(void);
+void klp_transition_try_complete(void);
+void klp_transition_cancel(void);
+void klp_transition_reverse(void);
+void klp_transition_force(void);
+void klp_transition_update_ranges(void);
+void klp_transition_settle(void);
+void klp_transition_end(void);
+int klp_transition_target(void);
+void klp_transition_show_pending(struct seq_file *m);
+
+/* Wake or fake-signal stuck tasks after this long (debugfs tunable). */
+#define KLP_SIGNAL_DELAY_MS_DEFAULT	1000
+extern unsigned int klp_signal_delay_ms;
+
+/**
+ * struct klp_transition_stats - what one transition cost
+ * @patch:		the patch's name
+ * @target:		KLP_TRANSITION_PATCHED or KLP_TRANSITION_UNPATCHED
+ * @done:		it completed (else it runs, or was replaced by the
+ *			next record)
+ * @forced:		it was forced
+ * @reversals:		times it was reversed
+ * @passes:		passes of the transition work over all tasks
+ * @tasks_total:	tasks that had to switch
+ * @tasks_checked:	stack checks made by the transition work
+ * @tasks_signalled:	wake-ups and fake signals sent
+ * @duration_ns:	from initialization to completion
+ */
+struct klp_transition_stats {
+	char patch[MODULE_NAME_LEN];
+	int target;
+	bool done;
+	bool forced;
+	unsigned int reversals;
+	unsigned long passes;
+	unsigned long tasks_total;
+	unsigned long tasks_checked;
+	unsigned long tasks_signalled;
+	u64 duration_ns;
+};
+
+/* The last transitions, a ring indexed by klp_stats_next; klp_mutex. */
+#define KLP_STATS_HISTORY	8
+extern struct klp_transition_stats klp_stats[KLP_STATS_HISTORY];
+extern unsigned int klp_stats_next;
+
+/* callbacks.c */
+int klp_run_pre_patch(struct klp_object *obj);
+void klp_run_post_patch(struct klp_object *obj);
+void klp_run_pre_unpatch(struct klp_object *obj);
+void klp_run_post_unpatch(struct klp_object *obj);
+
+/* state.c */
+bool klp_states_compatible(struct klp_patch *patch);
+int klp_states_check(struct klp_patch *patch);
+
+/* debugfs.c */
+#ifdef CONFIG_DEBUG_FS
+void klp_debugfs_init(void);
+#else
+static inline void klp_debugfs_init(void) {}
+#endif
+
+#endif /* _KERNEL_LIVEPATCH_INTERNAL_H */

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * redirect.c - the ftrace side of live patching
+ *
+ * One ftrace_ops serves every patched function of every patch.  Its filter
+ * holds the ftrace location ("site") of each patched function, and a hash
+ * table maps a site's address to its stack of klp_funcs, newest first.
+ * Enabling or disabling any number of functions is one filter update, one
+ * batch of text changes and one wait for in-flight handlers, instead of an
+ * ftrace_ops, a trampoline and a tasks-RCU grace period per function.
+ *
+ * Why sharing is safe:
+ *  - Several patches on one function share one site.  Only the top of its
+ *    stack decides where a call goes (the next entry too while the top is in
+ *    transition, for tasks not yet switched); disabling the top exposes the
+ *    entry below without any ftrace change.  A site leaves the filter only
+ *    when its stack is empty.
+ *  - Other ftrace users (function tracer, kprobes on ftrace, BPF) attach
+ *    their own ops to the same location.  ftrace then calls every ops whose
+ *    filter matches, in turn, and ours only rewrites the return address
+ *    (IPMODIFY): the others still see the original function's entry.
+ *    ftrace refuses a second IPMODIFY user of one location, so a conflict
+ *    shows up as an error of the batch update, which is rolled back whole.
+ *  - The ops is static and stays registered while any site exists, so a
+ *    CPU that is still running the handler for a site just removed finds no
+ *    entry in the table and lets the original function run.  Sites and
+ *    stack entries are freed only after klp_redirect_sync().
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ftrace.h>
+#include <linux/hashtable.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include "internal.h"
+
+/**
+ * struct klp_site - one patched ftrace location
+ * @ip:		the ftrace location of the old function
+ * @hnode:	entry in klp_site_table (RCU)
+ * @funcs:	klp_func.stack_node entries, newest first (RCU)
+ */
+struct klp_site {
+	unsigned long ip;
+	struct hlist_node hnode;
+	struct list_head funcs;
+};
+
+/* 1024 buckets: one or two sites per bucket for a thousand-function patch */
+#define KLP_SITE_HASH_BITS	10
+
+/*
+ * Site table and stacks: written under klp_mutex, read by the ftrace
+ * handler under its recursion lock (preemption disabled).
+ */
+static DEFINE_HASHTABLE(klp_site_table, KLP_SITE_HASH_BITS);
+static unsigned int klp_nr_sites;	/* sites in the filter, klp_mutex */
+static bool klp_ops_registered;		/* klp_mutex */
+
+static struct klp_site *klp_site_lookup(unsigned long ip)
+{
+	struct hlist_head *head;
+	struct klp_site *site;
+
+	head = &klp_site_table[hash_min(ip, KLP_SITE_HASH_BITS)];
+	hlist_for_each_entry_rcu_notrace(site, head, hnode) {
+		if (site->ip == ip)
+			return site;
+	}
+	return NULL;
+}
+
+static void notrace klp_ftrace_handler(unsigned long ip,
+				       unsigned long parent_ip,
+				       struct ftrace_ops *ops,
+				       struct ftrace_regs *fregs)
+{
+	struct klp_site *site;
+	struct klp_func *func;
+	int bit;
+
+	/* Also disables preemption: klp_redirect_sync() waits for that. */
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (WARN_ON_ONCE(bit < 0))
+		return;
+
+	site = klp_site_lookup(ip);
+	if (unlikely(!site))
+		goto out;
+	func = list_first_or_null_rcu(&site->funcs, struct klp_func,
+				      stack_node);
+	if (unlikely(!func))
+		goto out;
+
+	if (unlikely(READ_ONCE(func->transition))) {
+		/*
+		 * Read the task's state only after seeing the transition
+		 * flag.  Pairs with the smp_wmb() in klp_transition_init(),
+		 * which sets every task's initial state before it raises
+		 * func->transition, and with the one in
+		 * klp_transition_finish(), which lowers func->transition
+		 * before tasks go idle.
+		 */
+		smp_rmb();
+		if (current->patch_state == KLP_TRANSITION_UNPATCHED) {
+			/* Not switched yet: the code below this patch. */
+			func = list_entry_rcu(func->stack_node.next,
+					      struct klp_func, stack_node);
+			if (&func->stack_node == &site->funcs)
+				goto out;
+		}
+	}
+
+	/* A no-op entry of an atomic replace runs the original code. */
+	if (!func->nop)
+		ftrace_regs_set_instruction_pointer(fregs,
+						    (unsigned long)func->new_func);
+out:
+	ftrace_test_recursion_unlock(bit);
+}
+
+static struct ftrace_ops klp_ops = {
+	.func = klp_ftrace_handler,
+	/*
+	 * PERMANENT: while any site is registered, ftrace_enabled cannot be
+	 * switched off (the patched code would silently stop being used),
+	 * and with ftrace_enabled off, registration fails.
+	 */
+	.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+		 | FTRACE_OPS_FL_SAVE_REGS
+#endif
+	,
+};
+
+static void klp_sync_fn(struct work_struct *work)
+{
+}
+
+/**
+ * klp_redirect_sync() - wait until no CPU runs the handler on an old view
+ *
+ * The handler runs with preemption disabled, sometimes where RCU is not
+ * watching (entry code, idle), so an RCU grace period is not enough: make
+ * every CPU schedule instead.
+ */
+void klp_redirect_sync(void)
+{
+	schedule_on_each_cpu(klp_sync_fn);
+}
+
+/* Entries of one batched update: the new sites and who caused them. */
+struct klp_batch {
+	unsigned long *ips;
+	struct klp_func **funcs;
+	unsigned int nr;
+};
+
+static int klp_batch_alloc(struct klp_batch *b, unsigned int max)
+{
+	b->nr = 0;
+	if (!max) {
+		b->ips = NULL;
+		b->funcs = NULL;
+		return 0;
+	}
+	b->ips = kvmalloc_array(max, sizeof(*b->ips), GFP_KERNEL);
+	b->funcs = kvmalloc_array(max, sizeof(*b->funcs), GFP_KERNEL);
+	if (!b->ips || !b->funcs) {
+		kvfree(b->ips);
+		kvfree(b->funcs);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void klp_batch_free(struct klp_batch *b)
+{
+	kvfree(b->ips);
+	kvfree(b->funcs);
+}
+
+static bool klp_obj_selected(struct klp_object *obj, struct klp_object *only)
+{
+	return only ? obj == only : klp_object_loaded(obj);
+}
+
+/* Take func off its site's stack; return true when the site emptied. */
+static bool klp_site_pop(struct klp_func *func)
+{
+	struct klp_site *site = func->site;
+
+	list_del_rcu(&func->stack_node);
+	func->patched = false;
+	return list_empty(&site->funcs);
+}
+
+static void klp_sites_free(struct klp_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++) {
+		struct klp_func *func = b->funcs[i];
+
+		kfree(func->site);
+		func->site = NULL;
+	}
+}
+
+/* Apply a batch to the ftrace filter; on error nothing changed. */
+static int klp_filter_add(struct klp_batch *b)
+{
+	int ret;
+
+	if (!b->nr)
+		return 0;
+	ret = ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 0, 0);
+	if (ret)
+		return ret;
+	if (!klp_ops_registered) {
+		ret = register_ftrace_function(&klp_ops);
+		if (ret) {
+			WARN_ON(ftrace_set_filter_ips(&klp_ops, NULL, 0, 0, 1));
+			return ret;
+		}
+		klp_ops_registered = true;
+	}
+	klp_nr_sites += b->nr;
+	return 0;
+}
+
+static void klp_filter_remove(struct klp_batch *b)
+{
+	if (!b->nr)
+		return;
+	klp_nr_sites -= b->nr;
+	if (!klp_nr_sites) {
+		/* An empty filter would mean "every function": go first. */
+		WARN_ON(unregister_ftrace_function(&klp_ops));
+		klp_ops_registered = false;
+		WARN_ON(ftrace_set_filter_ips(&klp_ops, NULL, 0, 0, 1));
+		return;
+	}
+	WARN_ON(ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 1, 0));
+}
+
+/*
+ * A batch failed: find the function ftrace refuses, for the log line.  Only
+ * a registered ops can be probed one location at a time.
+ */
+static struct klp_func *klp_batch_culprit(struct klp_batch *b, int *err)
+{
+	unsigned int i;
+	int ret;
+
+	if (!klp_ops_registered)
+		return b->funcs[0];
+	for (i = 0; i < b->nr; i++) {
+		ret = ftrace_set_filter_ips(&klp_ops, &b->ips[i], 1, 0, 0);
+		if (ret) {
+			*err = ret;
+			return b->funcs[i];
+		}
+		WARN_ON(ftrace_set_filter_ips(&klp_ops, &b->ips[i], 1, 1, 0));
+	}
+	return b->funcs[0];
+}
+
+static struct klp_object *klp_func_object(struct klp_patch *patch,
+					  struct klp_func *target)
+{
+	struct klp_object *obj;
+	struct klp_func *func;
+
+	klp_for_each_object(patch, obj)
+		klp_for_each_func(obj, func)
+			if (func == target)
+				return obj;
+	return NULL;
+}
+
+/**
+ * klp_redirect_objects() - put a patch's functions on their sites
+ * @patch:	the patch
+ * @only:	one object of the patch, or NULL for every loaded object
+ * @failed:	on error, the object whose function ftrace refused
+ *
+ * Pushes every function of the selected objects on top of its site's
+ * stack and adds the new sites to the ftrace filter in one update.  On
+ * error the stacks and the filter are as they were.
+ *
+ * Return: 0 or a negative errno.
+ */
+int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
+			 struct klp_object **failed)
+{
+	struct klp_batch batch;
+	struct klp_object *obj;
+	struct klp_func *func, *culprit;
+	unsigned int max = 0;
+	int ret;
+
+	lockdep_assert_held(&klp_mutex);
+
+	klp_for_each_object(patch, obj) {
+		if (!klp_obj_selected(obj, only) || obj->patched)
+			continue;
+		klp_for_each_func(obj, func)
+			max++;
+	}
+	ret = klp_batch_alloc(&batch, max);
+	if (ret)
+		return ret;
+
+	klp_for_each_object(patch, obj) {
+		if (!klp_obj_selected(obj, only) || obj->patched)
+			continue;
+		klp_for_each_func(obj, func) {
+			unsigned long ip = ftrace_location(func->old_addr);
+			struct klp_site *site = ip ? klp_site_lookup(ip) : NULL;
+
+			if (WARN_ON_ONCE(!ip || func->patched)) {
+				ret = -EINVAL;
+				goto undo;
+			}
+			if (!site) {
+				site = kzalloc(sizeof(*site), GFP_KERNEL);
+				if (!site) {
+					ret = -ENOMEM;
+					goto undo;
+				}
+				site->ip = ip;
+				INIT_LIST_HEAD(&site->funcs);
+				hash_add_rcu(klp_site_table, &site->hnode, ip);
+				batch.ips[batch.nr] = ip;
+				batch.funcs[batch.nr++] = func;
+			}
+			func->site = site;
+			list_add_rcu(&func->stack_node, &site->funcs);
+			func->patched = true;
+		}
+	}
+
+	ret = klp_filter_add(&batch);
+	if (ret) {
+		culprit = klp_batch_culprit(&batch, &ret);
+		pr_err("failed to register ftrace handler for function '%s' (%d)\n",
+		       culprit->old_name, ret);
+		if (failed)
+			*failed = klp_func_object(patch, culprit);
+		goto undo;
+	}
+
+	klp_for_each_object(patch, obj)
+		if (klp_obj_selected(obj, only))
+			obj->patched = true;
+	klp_batch_free(&batch);
+	return 0;
+
+undo:
+	klp_for_each_object(patch, obj) {
+		if (!klp_obj_selected(obj, only) || obj->patched)
+			continue;
+		klp_for_each_func(obj, func) {
+			if (!func->patched)
+				continue;
+			if (klp_site_pop(func))
+				hash_del_rcu(&func->site->hnode);
+			else
+				func->site = NULL;
+		}
+	}
+	klp_redirect_sync();
+	klp_sites_free(&batch);
+	klp_batch_free(&batch);
+	return ret;
+}
+
+/**
+ * klp_unredirect_objects() - take a patch's functions off their sites
+ * @patch:	the patch
+ * @only:	one object of the patch, or NULL for all of its objects
+ * @nops_only:	only the no-op entries of an atomic replace
+ *
+ * Sites whose stack empties leave the ftrace filter in one update, and
+ * the call returns after in-flight handlers finished, so the caller may
+ * free what it removed.
+ */
+void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
+			    bool nops_only)
+{
+	struct klp_batch batch;
+	struct klp_object *obj;
+	struct klp_func *func;
+	unsigned int max = 0;
+
+	lockdep_assert_held(&klp_mutex);
+
+	klp_for_each_object(patch, obj) {
+		if (only && obj != only)
+			continue;
+		klp_for_each_func(obj, func)
+			max += func->patched;
+	}
+	if (!max)
+		return;
+	/* Without memory, ftrace gets one location per update. */
+	if (klp_batch_alloc(&batch, max))
+		batch.ips = NULL;
+
+	klp_for_each_object(patch, obj) {
+		if (only && obj != only)
+			continue;
+		klp_for_each_func(obj, func) {
+			struct klp_site *site = func->site;
+
+			if (!func->patched || (nops_only && !func->nop))
+				continue;
+			if (!klp_site_pop(func)) {
+				func->site = NULL;
+				continue;
+			}
+			hash_del_rcu(&site->hnode);
+			if (batch.ips) {
+				batch.ips[batch.nr] = site->ip;
+				batch.funcs[batch.nr++] = func;
+			} else {
+				struct klp_batch one = {
+					.ips = &site->ip, .nr = 1,
+				};
+
+				klp_filter_remove(&one);
+				klp_redirect_sync();
+				kfree(site);
+				func->site = NULL;
+			}
+		}
+		if (!nops_only)
+			obj->patched = false;
+	}
+	if (!batch.ips)
+		return;
+	klp_filter_remove(&batch);
+	klp_redirect_sync();
+	klp_sites_free(&batch);
+	klp_batch_free(&batch);
+}
+
+/**
+ * klp_func_code() - the code a task runs for a patched function
+ * @func:	a function on its site's stack
+ * @below:	the code of the entry below @func (what unswitched tasks run
+ *		while @func's patch is being enabled) instead of @func's own
+ * @size:	returns the size of that code
+ *
+ * Return: its start address.
+ */
+unsigned long klp_func_code(struct klp_func *func, bool below,
+			    unsigned long *size)
+{
+	lockdep_assert_held(&klp_mutex);
+
+	if (below) {
+		struct klp_site *site = func->site;
+
+		if (list_is_last(&func->stack_node, &site->funcs)) {
+			*size = func->old_size;
+			return func->old_addr;
+		}
+		func = list_next_entry(func, stack_node);
+	}
+	if (func->nop) {
+		*size = func->old_size;
+		return func->old_addr;
+	}
+	*size = func->new_size;
+	return (unsigned long)func->new_func;
+}

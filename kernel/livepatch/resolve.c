@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * resolve.c - finding the code a patch refers to
+ *
+ * Old functions are found by name through kallsyms, in vmlinux or in one
+ * module, with the old_sympos rule: 0 asks for a unique name, n > 0 for
+ * the n-th symbol of that name in kallsyms order.
+ *
+ * Livepatch modules may also refer to symbols that the module loader
+ * cannot resolve (static functions and data of the patched object).  Such
+ * references live in relocation sections named .klp.rela.<object>.<section>
+ * (flagged SHF_RELA_LIVEPATCH) against symbols named
+ * .klp.sym.<object>.<symbol>,<sympos> (section SHN_LIVEPATCH).  They are
+ * applied here: vmlinux ones while the livepatch module loads, a module's
+ * ones when that module comes, and cleared when it goes.
+ * See Documentation/livepatch/module-elf-format.rst.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/elf.h>
+#include <linux/ftrace.h>
+#include <linux/kallsyms.h>
+#include <linux/moduleloader.h>
+#include <linux/string.h>
+#include <linux/stringify.h>
+#include "internal.h"
+
+/* Widths for sscanf: object names are module names, symbols kallsyms names */
+#define KLP_OBJNAME_WIDTH	55	/* MODULE_NAME_LEN - 1 */
+#define KLP_SYMNAME_WIDTH	511	/* KSYM_NAME_LEN - 1 */
+
+static_assert(KLP_OBJNAME_WIDTH == MODULE_NAME_LEN - 1);
+static_assert(KLP_SYMNAME_WIDTH == KSYM_NAME_LEN - 1);
+
+struct klp_sym_query {
+	const char *name;	/* only for the module walk */
+	unsigned long sympos;	/* wanted position, 0: must be unique */
+	unsigned long count;	/* matches seen so far */
+	unsigned long addr;	/* the wanted match, or the first one */
+};
+
+/* Returns non-zero to stop the walk once the answer cannot change. */
+static int klp_sym_match(struct klp_sym_query *q, unsigned long addr)
+{
+	q->count++;
+	if (q->count == 1 || q->count == q->sympos)
+		q->addr = addr;
+	if (q->sympos && q->count == q->sympos)
+		return 1;
+	/* A unique name needs no more than two matches to be refuted. */
+	return !q->sympos && q->count > 1;
+}
+
+static int klp_vmlinux_sym_cb(void *data, unsigned long addr)
+{
+	return klp_sym_match(data, addr);
+}
+
+static int klp_module_sym_cb(void *data, const char *name, unsigned long addr)
+{
+	struct klp_sym_query *q = data;
+
+	if (strcmp(q->name, name))
+		return 0;
+	return klp_sym_match(q, addr);
+}
+
+/**
+ * klp_find_symbol() - resolve a symbol of an object by name and position
+ * @objname:	module name, or NULL / "vmlinux"
+ * @name:	symbol name
+ * @sympos:	0 for a unique name, n for the n-th of that name
+ * @addr:	returns the address
+ *
+ * Return: 0, -ENOENT when there is no such symbol or position, -EINVAL
+ * when a unique name was asked for and there are several.
+ */
+int klp_find_symbol(const char *objname, const char *name,
+		    unsigned long sympos, unsigned long *addr)
+{
+	struct klp_sym_query q = { .name = name, .sympos = sympos };
+
+	if (!objname || !strcmp(objname, "vmlinux"))
+		kallsyms_on_each_match_symbol(klp_vmlinux_sym_cb, name, &q);
+	else
+		module_kallsyms_on_each_symbol(objname, klp_module_sym_cb, &q);
+
+	if (!q.count)
+		return -ENOENT;
+	if (!sympos && q.count > 1)
+		return -EINVAL;
+	if (sympos > q.count)
+		return -ENOENT;
+	*addr = q.addr;
+	return 0;
+}
+
+static const char *klp_sym_err(int err, unsigned long sympos)
+{
+	if (err == -EINVAL)
+		return "is ambiguous, set old_sympos";
+	return sympos ? "has no such position" : "not found";
+}
+
+/* Give every .klp.sym symbol that the section uses its address. */
+static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
+			      const char *strtab, unsigned int symndx,
+			      Elf_Shdr *sec, const char *secname,
+			      const char *sec_obj)
+{
+	Elf_Rela *rela = (Elf_Rela *)sec->sh_addr;
+	Elf_Sym *symtab = (Elf_Sym *)sechdrs[symndx].sh_addr;
+	unsigned int i, n = sec->sh_size / sizeof(*rela);
+	char sym_obj[KLP_OBJNAME_WIDTH + 1];
+	char sym_name[KLP_SYMNAME_WIDTH + 1];
+	bool sec_vmlinux = !strcmp(sec_obj, "vmlinux");
+
+	for (i = 0; i < n; i++) {
+		Elf_Sym *sym = symtab + ELF_R_SYM(rela[i].r_info);
+		const char *name = strtab + sym->st_name;
+		unsigned long sympos, addr;
+		int cnt, ret;
+
+		if (sym->st_shndx == SHN_UNDEF) {
+			pr_err("'%s': %s: symbol '%s' is undefined; use a .klp.sym symbol\n",
+			       pmod->name, secname, name);
+			return -EINVAL;
+		}
+		if (sym->st_shndx != SHN_LIVEPATCH)
+			continue;
+
+		cnt = sscanf(name,
+			     ".klp.sym.%" __stringify(KLP_OBJNAME_WIDTH) "[^.].%"
+			     __stringify(KLP_SYMNAME_WIDTH) "[^,],%lu",
+			     sym_obj, sym_name, &sympos);
+		if (cnt != 3) {
+			pr_err("'%s': %s: malformed livepatch symbol name '%s'\n",
+			       pmod->name, secname, name);
+			return -EINVAL;
+		}
+		if (strcmp(sym_obj, "vmlinux") && strcmp(sym_obj, sec_obj)) {
+			pr_err("'%s': %s: symbol '%s' of object '%s' is out of reach%s\n",
+			       pmod->name, secname, sym_name, sym_obj,
+			       sec_vmlinux ? " of vmlinux" : "");
+			return -EINVAL;
+		}
+		ret = klp_find_symbol(sym_obj, sym_name, sympos, &addr);
+		if (ret) {
+			pr_err("'%s': object '%s': symbol '%s' (sympos %lu) %s\n",
+			       pmod->name, sym_obj, sym_name, sympos,
+			       klp_sym_err(ret, sympos));
+			return ret;
+		}
+		sym->st_value = addr;
+	}
+	return 0;
+}
+
+/* Parse ".klp.rela.<obj>.<section>"; return 0 and the object name. */
+static int klp_rela_objname(struct module *pmod, const char *secname,
+			    char *objname)
+{
+	if (sscanf(secname, ".klp.rela.%" __stringify(KLP_OBJNAME_WIDTH) "[^.]",
+		   objname) != 1) {
+		pr_err("'%s': malformed livepatch relocation section name '%s'\n",
+		       pmod->name, secname);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * klp_apply_section_relocs() - apply one .klp.rela section of a patch module
+ * @pmod:	the livepatch module
+ * @sechdrs:	its section headers
+ * @shstrtab:	its section name string table
+ * @strtab:	its symbol string table
+ * @symindex:	index of its symbol table section
+ * @secindex:	index of the relocation section to apply
+ * @objname:	the object being resolved: NULL for vmlinux (the module
+ *		loader's call), or the name of a module that is coming
+ *
+ * Sections that belong to another object are left alone.
+ *
+ * Return: 0 or a negative errno; the section is then not applied.
+ */
+int klp_apply_section_relocs(struct module *pmod, Elf_Shdr *sechdrs,
+			     const char *shstrtab, const char *strtab,
+			     unsigned int symindex, unsigned int secindex,
+			     const char *objname)
+{
+	Elf_Shdr *sec = sechdrs + secindex;
+	const char *secname = shstrtab + sec->sh_name;
+	char sec_obj[KLP_OBJNAME_WIDTH + 1];
+	int ret;
+
+	ret = klp_rela_objname(pmod, secname, sec_obj);
+	if (ret)
+		return ret;
+	if (strcmp(objname ? objname : "vmlinux", sec_obj))
+		return 0;
+
+	ret = klp_resolve_relocs(pmod, sechdrs, strtab, symindex, sec,
+				 secname, sec_obj);
+	if (ret)
+		return ret;
+	return apply_relocate_add(sechdrs, strtab, symindex, secindex, pmod);
+}
+
+/* Walk the .klp.rela sections of @obj; apply or clear them. */
+static int klp_object_relocs(struct klp_patch *patch, struct klp_object *obj,
+			     bool apply)
+{
+	struct module *pmod = patch->mod;
+	struct klp_modinfo *info = pmod->klp_info;
+	const char *strtab = pmod->core_kallsyms.strtab;
+	char sec_obj[KLP_OBJNAME_WIDTH + 1];
+	unsigned int i;
+	int ret;
+
+	for (i = 1; i < info->hdr.e_shnum; i++) {
+		Elf_Shdr *sec = info->sechdrs + i;
+		const char *secname = info->secstrings + sec->sh_name;
+
+		if (!(sec->sh_flags & SHF_RELA_LIVEPATCH))
+			continue;
+		if (klp_rela_objname(pmod, secname, sec_obj) ||
+		    strcmp(obj->name, sec_obj))
+			continue;
+		if (!apply) {
+			clear_relocate_add(info->sechdrs, strtab, info->symndx,
+					   i, pmod);
+			continue;
+		}
+		ret = klp_apply_section_relocs(pmod, info->sechdrs,
+					       info->secstrings, strtab,
+					       info->symndx, i, obj->name);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * klp_check_relocs() - refuse relocation sections for unknown objects
+ * @patch:	the patch being registered
+ *
+ * Return: 0, or -EINVAL after logging the offending section.
+ */
+int klp_check_relocs(struct klp_patch *patch)
+{
+	struct module *pmod = patch->mod;
+	struct klp_modinfo *info = pmod->klp_info;
+	char sec_obj[KLP_OBJNAME_WIDTH + 1];
+	struct klp_object *obj;
+	unsigned int i;
+
+	if (!info)
+		return 0;
+	for (i = 1; i < info->hdr.e_shnum; i++) {
+		Elf_Shdr *sec = info->sechdrs + i;
+		const char *secname = info->secstrings + sec->sh_name;
+		bool known = false;
+
+		if (!(sec->sh_flags & SHF_RELA_LIVEPATCH))
+			continue;
+		if (klp_rela_objname(pmod, secname, sec_obj))
+			return -EINVAL;
+		klp_for_each_object(patch, obj)
+			known |= !strcmp(klp_object_name(obj), sec_obj);
+		if (!known) {
+			pr_err("'%s': %s: object '%s' is not part of the patch\n",
+			       pmod->name, secname, sec_obj);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/**
+ * klp_clear_object_relocs() - undo a module object's relocations
+ * @patch:	the patch
+ * @obj:	a module object whose module is going
+ *
+ * x86 applies a relocation only to a zeroed location, so they must be
+ * cleared for the module to be patched again when it comes back.
+ */
+void klp_clear_object_relocs(struct klp_patch *patch, struct klp_object *obj)
+{
+	if (klp_is_module(obj))
+		klp_object_relocs(patch, obj, false);
+}
+
+static int klp_resolve_func(struct klp_patch *patch, struct klp_object *obj,
+			    struct klp_func *func)
+{
+	const char *pname = klp_patch_name(patch);
+	const char *oname = klp_object_name(obj);
+	unsigned long pos = func->old_sympos ? func->old_sympos : 1;
+	int ret;
+
+	ret = klp_find_symbol(obj->name, func->old_name, func->old_sympos,
+			      &func->old_addr);
+	if (ret) {
+		pr_err("'%s': object '%s': function '%s' (sympos %lu) %s\n",
+		       pname, oname, func->old_name, func->old_sympos,
+		       klp_sym_err(ret, func->old_sympos));
+		return ret;
+	}
+	if (!kallsyms_lookup_size_offset(func->old_addr, &func->old_size,
+					 NULL)) {
+		pr_err("'%s': object '%s': no size for function '%s,%lu'\n",
+		       pname, oname, func->old_name, pos);
+		return -ENOENT;
+	}
+	if (!ftrace_location(func->old_addr)) {
+		pr_err("'%s': object '%s': function '%s,%lu' cannot be traced (notrace?)\n",
+		       pname, oname, func->old_name, pos);
+		return -EINVAL;
+	}
+	if (func->nop) {
+		func->new_func = (void *)func->old_addr;
+		func->new_size = func->old_size;
+		return 0;
+	}
+	if (!kallsyms_lookup_size_offset((unsigned long)func->new_func,
+					 &func->new_size, NULL)) {
+		pr_err("'%s': object '%s': no size for the new code of '%s,%lu'\n",
+		       pname, oname, func->old_name, pos);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/**
+ * klp_resolve_object() - prepare a loaded object for patching
+ * @patch:	the patch
+ * @obj:	an object whose code is present
+ *
+ * Applies the object's .klp.rela sections (module objects; vmlinux ones
+ * were applied when the patch module loaded) and finds every old function.
+ *
+ * Return: 0 or a negative errno, after one log line naming the patch,
+ * object and function; relocations applied here are cleared again.
+ */
+int klp_resolve_object(struct klp_patch *patch, struct klp_object *obj)
+{
+	struct klp_func *func;
+	int ret;
+
+	lockdep_assert_held(&klp_mutex);
+
+	if (klp_is_module(obj)) {
+		ret = klp_object_relocs(patch, obj, true);
+		if (ret)
+			goto clear;
+	}
+	klp_for_each_func(obj, func) {
+		ret = klp_resolve_func(patch, obj, func);
+		if (ret)
+			goto clear;
+	}
+	return 0;
+
+clear:
+	klp_clear_object_relocs(patch, obj);
+	return ret;
+}
