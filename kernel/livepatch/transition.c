@@ -222,7 +222,8 @@ static int klp_check_task(struct task_struct *task, void *arg)
 		c->err = -EINVAL;
 		return c->err;
 	}
-	rs = rcu_dereference_check(klp_ranges, lockdep_is_held(&klp_mutex));
+	/* Runs with interrupts off (task_call_func()): an RCU-sched reader. */
+	rs = rcu_dereference_sched(klp_ranges);
 	if (!rs) {
 		c->err = -ENOMEM;
 		return c->err;
