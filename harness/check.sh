@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh [ours|upstream]: everything "make check" does, from a bare
+# machine: install the dependencies, unpack the base, build the kernel
+# (ours by default), run every suite on it.  Prints one line per test, the
+# time of each phase, and closes with exactly "N passed, N failed,
+# N skipped".  Exits non-zero on any failure, crash or timeout.
+source "$(dirname "$0")/lib.sh"
+
+k=${1:-${KERNEL:-ours}}
+check_kernel_name "$k"
+SUITES="selftests upstream-compat"
+
+KLP_RESULTS=$(mktemp)
+export KLP_RESULTS
+trap 'rm -f "$KLP_RESULTS"' EXIT
+times=()
+t_start=$(date +%s)
+
+# step NAME COMMAND...: run one phase, remember how long it took.
+step() {
+	local name=$1 t0 rc=0
+	shift
+	t0=$(date +%s)
+	"$@" || rc=$?
+	times+=("$name $(( $(date +%s) - t0 ))s")
+	return $rc
+}
+
+finish() {
+	local p f s
+	echo
+	echo "==> results ($k kernel)"
+	sort -s -k2,2 "$KLP_RESULTS" | awk -F'\t' '{ printf "%-4s %s %s%s\n", $1, $2, $3, ($4 != "" ? " (" $4 ")" : "") }'
+	echo "==> phase times: $(printf '%s, ' "${times[@]}")total $(( $(date +%s) - t_start ))s"
+	p=$(grep -c '^PASS' "$KLP_RESULTS" || true)
+	f=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
+	s=$(grep -c '^SKIP' "$KLP_RESULTS" || true)
+	echo "$p passed, $f failed, $s skipped"
+	[ "$f" = 0 ]
+}
+
+# A build that fails is one failure, and the end of the check.
+build_step() {
+	local name=$1
+	shift
+	if ! step "$name" "$@"; then
+		printf 'FAIL\tbuild\t%s\t%s\n' "$name" "see above" >> "$KLP_RESULTS"
+		finish
+		exit 1
+	fi
+}
+
+build_step deps "$HARNESS/install-deps.sh"
+build_step base "$HARNESS/prepare-base.sh"
+build_step "kernel-$k" "$HARNESS/build-kernel.sh" "$k"
+for s in $SUITES; do
+	# A failing suite is counted in the results; carry on with the next.
+	step "$s" "$HARNESS/run-suite.sh" --kernel "$k" "$s" || true
+done
+finish
