@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry points of the livepatch harness; the work is done by harness/*.sh.
+# Every target installs and builds whatever it needs first (incrementally).
+
+KERNEL ?= ours
+SUITE ?= upstream-compat
+TEST ?=
+KLP_CACHE ?= $(HOME)/.cache/klp
+export KLP_CACHE
+
+H := harness
+
+.PHONY: help deps base kernel reference kernel-ours kernel-upstream demo \
+	check check-upstream suite vm clean
+
+help:
+	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
+	@echo '  make demo            boot a kernel, live patch /proc/cmdline and undo it'
+	@echo '  make check           build ours and run every suite on it (CI)'
+	@echo '  make check-upstream  the same on the upstream reference kernel'
+	@echo '  make suite SUITE=upstream-compat|selftests [TEST=test-x.sh] [KERNEL=...]'
+	@echo '  make vm              interactive shell in the VM (Ctrl-A X quits)'
+	@echo '  make kernel          build our kernel'
+	@echo '  make reference       build the upstream reference kernel'
+	@echo '  make deps            install the Debian packages the harness needs'
+	@echo '  make clean           remove the build cache ($(KLP_CACHE))'
+	@echo 'Variables: KSRC=<6.12 tree> (instead of linux-source-6.12), VERBOSE=1,'
+	@echo '  KLP_TIMEOUT=<s> (per VM run), KLP_ACCEL=kvm|tcg, JOBS=<n>'
+
+deps:
+	@$(H)/install-deps.sh
+
+base: deps
+	@$(H)/prepare-base.sh
+
+kernel: kernel-ours
+reference: kernel-upstream
+
+kernel-ours kernel-upstream: kernel-%: base
+	@$(H)/build-kernel.sh $*
+
+demo: kernel-$(KERNEL)
+	@$(H)/run-vm.sh $(KERNEL) demo
+
+check:
+	@$(H)/check.sh $(KERNEL)
+
+check-upstream:
+	@$(H)/check.sh upstream
+
+suite: kernel-$(KERNEL)
+	@$(H)/run-suite.sh --kernel $(KERNEL) $(SUITE) $(TEST)
+
+vm: kernel-$(KERNEL)
+	@$(H)/run-vm.sh $(KERNEL) shell
+
+clean:
+	rm -rf '$(KLP_CACHE)'
