@@ -56,6 +56,10 @@ build_step base "$HARNESS/prepare-base.sh"
 build_step "kernel-$k" "$HARNESS/build-kernel.sh" "$k"
 for s in $SUITES; do
 	# A failing suite is counted in the results; carry on with the next.
-	step "$s" "$HARNESS/run-suite.sh" --kernel "$k" "$s" || true
+	n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
+	if ! step "$s" "$HARNESS/run-suite.sh" --kernel "$k" "$s" &&
+		[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
+		printf 'FAIL\t%s\tsuite\t%s\n' "$s" "run-suite.sh failed" >> "$KLP_RESULTS"
+	fi
 done
 finish

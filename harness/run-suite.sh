@@ -42,7 +42,12 @@ summary() {
 	[ "$failed" = 0 ]
 }
 
-"$HARNESS/stage-$suite.sh" "$k"
+if ! "$HARNESS/stage-$suite.sh" "$k"; then
+	echo "FAIL $suite build: staging the suite failed"
+	result FAIL build "staging failed"
+	summary
+	exit 1
+fi
 if [ ! -s "$OUT/stage/klp/$suite/kselftest-list.txt" ]; then
 	echo "$suite: no tests to run"
 	summary

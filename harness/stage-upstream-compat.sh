@@ -22,7 +22,7 @@ phase "upstream-compat: build the upstream tests for $k"
 mkdir -p "$COMPAT/scripts" "$COMPAT/tools/testing/selftests"
 # rsync keeps unchanged files' times: kbuild and make stay incremental.
 rsync -a "$BASE/scripts/subarch.include" "$COMPAT/scripts/"
-rsync -a --exclude='/*/' --include=/kselftest/ --include=/livepatch/ \
+rsync -a --include=/kselftest/ --include=/livepatch/ --exclude='/*/' \
 	"$SRC/" "$COMPAT/tools/testing/selftests/"
 rm -rf "$DEST.new"
 # Quiet build; errors still show.
