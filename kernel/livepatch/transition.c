@@ -65,6 +65,7 @@ static atomic_t klp_pending = ATOMIC_INIT(0);
 unsigned int klp_signal_delay_ms = KLP_SIGNAL_DELAY_MS_DEFAULT;
 
 static unsigned int klp_backoff_ms;
+static bool klp_cond_resched_on;
 static u64 klp_start_ns;
 
 static void klp_transition_work_fn(struct work_struct *work);
@@ -462,7 +463,6 @@ void klp_transition_start(void)
 	klp_transition_update_ranges();
 	klp_backoff_ms = KLP_BACKOFF_MIN_MS;
 	klp_raise_pending();
-	klp_cond_resched_enable();
 }
 
 /* Wake sleeping kthreads and fake-signal user tasks that are stuck. */
@@ -527,7 +527,19 @@ void klp_transition_try_complete(void)
 	cpus_read_unlock();
 	atomic_sub(KLP_PENDING_BIAS - pending, &klp_pending);
 
+	pr_debug("'%s': pass %lu: %d task(s) pending\n",
+		 klp_patch_name(klp_transition_patch),
+		 klp_cur_stats ? klp_cur_stats->passes : 0, pending);
 	if (pending) {
+		/*
+		 * Patching the cond_resched() call costs two rounds of text
+		 * changes, more than most transitions last: only ask
+		 * CPU-bound tasks for help once a retry did not suffice.
+		 */
+		if (!klp_cond_resched_on && klp_backoff_ms > KLP_BACKOFF_MIN_MS) {
+			klp_cond_resched_enable();
+			klp_cond_resched_on = true;
+		}
 		if (ktime_get_ns() - klp_start_ns >
 		    (u64)READ_ONCE(klp_signal_delay_ms) * NSEC_PER_MSEC)
 			klp_signal_pending();
@@ -537,7 +549,10 @@ void klp_transition_try_complete(void)
 		return;
 	}
 
-	klp_cond_resched_disable();
+	if (klp_cond_resched_on) {
+		klp_cond_resched_disable();
+		klp_cond_resched_on = false;
+	}
 	klp_transition_done(klp_transition_patch, klp_target_state);
 }
 

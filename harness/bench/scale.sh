@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# scale.sh [N...]: enable and disable times of patches of N functions
+# (default 1 10 100 1000) on our kernel and on the upstream reference
+# kernel, same base, same config, same run; prints medians and ratios.
+# Not a test: numbers only.  REPS=3 runs per size.
+source "$(dirname "$0")/../lib.sh"
+
+counts=${*:-1 10 100 1000}
+reps=${REPS:-3}
+GEN=$KLP_CACHE/bench-src
+
+phase "bench: generate modules for N = $counts"
+python3 "$HARNESS/bench/gen-modules.py" "$GEN" $counts
+phase_end
+
+declare -A res
+for k in ${KERNELS:-ours upstream}; do
+	OUT=$(out_of "$k")
+	[ -f "$OUT/Module.symvers" ] || "$HARNESS/build-kernel.sh" "$k"
+	B=$KLP_CACHE/bench-$k
+	phase "bench: build the modules for $k"
+	mkdir -p "$B"
+	rsync -a --checksum "$GEN/" "$B/"
+	make -s -C "$OUT" M="$B" modules >/dev/null
+	dest=$OUT/stage/klp/bench
+	rm -rf "$dest" && mkdir -p "$dest"
+	cp "$B"/*.ko "$HARNESS/bench/guest-scale.sh" "$dest/"
+	phase_end
+
+	phase "bench: run on $k"
+	log=$KLP_CACHE/bench-$k.out
+	"$HARNESS/run-vm.sh" -t 3600 "$k" \
+		"bash /klp/bench/guest-scale.sh '$counts' $reps" | tee "$log" |
+		grep '^scale' || true
+	phase_end
+	for n in $counts; do
+		res[$k,$n]=$(awk -v n="$n" '$1 == "scale" && $2 == n { e[++c] = $3; d[c] = $4 }
+			END { if (!c) { print "- -"; exit }
+			      asort(e); asort(d); m = int((c + 1) / 2); print e[m], d[m] }' "$log")
+	done
+done
+
+echo
+echo "Patch enable/disable time, median of $reps (ms, QEMU TCG emulated VM, 2 vCPUs)"
+printf '%6s | %12s %12s %8s | %12s %12s %8s\n' N "enable ours" upstream ratio \
+	"disable ours" upstream ratio
+for n in $counts; do
+	read -r eo do_ <<< "${res[ours,$n]}"
+	read -r eu du <<< "${res[upstream,$n]}"
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", b / a; else print "-" }'; }
+	printf '%6s | %12s %12s %8s | %12s %12s %8s\n' "$n" "$eo" "$eu" "$(ratio "$eo" "$eu")" \
+		"$do_" "$du" "$(ratio "$do_" "$du")"
+done
+echo "(ratio = upstream / ours: how many times faster ours is)"
