@@ -404,8 +404,12 @@ void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
 		klp_for_each_func(obj, func)
 			max += func->patched;
 	}
-	if (!max)
+	if (!max) {
+		klp_for_each_object(patch, obj)
+			if (!nops_only && (!only || obj == only))
+				obj->patched = false;
 		return;
+	}
 	/* Without memory, ftrace gets one location per update. */
 	if (klp_batch_alloc(&batch, max))
 		batch.ips = NULL;

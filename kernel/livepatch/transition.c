@@ -527,9 +527,6 @@ void klp_transition_try_complete(void)
 	cpus_read_unlock();
 	atomic_sub(KLP_PENDING_BIAS - pending, &klp_pending);
 
-	pr_debug("'%s': pass %lu: %d task(s) pending\n",
-		 klp_patch_name(klp_transition_patch),
-		 klp_cur_stats ? klp_cur_stats->passes : 0, pending);
 	if (pending) {
 		/*
 		 * Patching the cond_resched() call costs two rounds of text
