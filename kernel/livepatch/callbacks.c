@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * callbacks.c - running a patch object's pre/post (un)patch callbacks
+ * Running a patch object's pre/post (un)patch callbacks
  *
  * The symmetry rules of Documentation/livepatch/callbacks.rst live here:
  * post_unpatch runs only for an object whose pre_patch succeeded, and

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * core.c - the registry of live patches and their life cycle
+ * The registry of live patches and their life cycle
  *
  * A patch's life, and who moves it:
  *
@@ -32,6 +32,7 @@
 #include <linux/workqueue.h>
 #include "internal.h"
 
+/* The one lock of the subsystem: what it protects is in internal.h. */
 DEFINE_MUTEX(klp_mutex);
 LIST_HEAD(klp_patches);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * debugfs.c - what a transition waits for, and what transitions cost
+ * What a transition waits for, and what transitions cost
  *
  *   /sys/kernel/debug/livepatch/pending          tasks the running
  *       transition waits for: "pid comm patch_state reason", where reason

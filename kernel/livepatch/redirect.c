@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * redirect.c - the ftrace side of live patching
+ * The ftrace side of live patching
  *
  * One ftrace_ops serves every patched function of every patch.  Its filter
  * holds the ftrace location ("site") of each patched function, and a hash

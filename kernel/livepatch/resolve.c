@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * resolve.c - finding the code a patch refers to
+ * Finding the code a patch refers to
  *
  * Old functions are found by name through kallsyms, in vmlinux or in one
  * module, with the old_sympos rule: 0 asks for a unique name, n > 0 for
@@ -30,8 +30,8 @@
 #define KLP_OBJNAME_WIDTH	55	/* MODULE_NAME_LEN - 1 */
 #define KLP_SYMNAME_WIDTH	511	/* KSYM_NAME_LEN - 1 */
 
-static_assert(KLP_OBJNAME_WIDTH == MODULE_NAME_LEN - 1);
-static_assert(KLP_SYMNAME_WIDTH == KSYM_NAME_LEN - 1);
+static_assert(MODULE_NAME_LEN - 1 == KLP_OBJNAME_WIDTH);
+static_assert(KSYM_NAME_LEN - 1 == KLP_SYMNAME_WIDTH);
 
 struct klp_sym_query {
 	const char *name;	/* only for the module walk */

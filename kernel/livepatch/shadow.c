@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * shadow.c - data attached to existing objects
+ * Data attached to existing objects
  *
  * A patch cannot add a field to a structure that the running kernel
  * already allocates.  It attaches a shadow variable instead: a block of

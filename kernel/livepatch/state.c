@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * state.c - system states handed from one patch to the next
+ * System states handed from one patch to the next
  *
  * A patch lists the changes of system state it owns (struct klp_state).
  * A later patch that replaces it must own each of those states too, at
@@ -12,8 +12,8 @@
 
 #include "internal.h"
 
-#define klp_for_each_state(patch, state) \
-	for (state = (patch)->states; state && state->id; state++)
+#define klp_for_each_state(patch, s) \
+	for ((s) = (patch)->states; (s) && (s)->id; (s)++)
 
 /**
  * klp_get_state() - find a state of a patch

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sysfs.c - /sys/kernel/livepatch, what administrators see and write
+ * /sys/kernel/livepatch, what administrators see and write
  *
  *   /sys/kernel/livepatch/<patch>/{enabled,transition,force,replace,stack_order}
  *   /sys/kernel/livepatch/<patch>/<object>/patched

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * transition.c - the per-task consistency model
+ * The per-task consistency model
  *
  * A patch is switched on (or off) one task at a time: a task moves to the
  * target state only when it is provably not running any function that the
@@ -15,7 +15,7 @@
  *     - klp_update_patch_state(): the task itself on exit to user mode,
  *       in the idle loop, or a forced transition
  *   --> target
- *   target --klp_transition_settle()--> IDLE, every task
+ *   (all switched) --klp_transition_settle()--> IDLE, every task
  *
  * A reversal clears every TIF_PATCH_PENDING, flips the target and raises
  * the flag again on the tasks not in the new target state.
@@ -60,7 +60,7 @@ static klp_transition_done_t klp_transition_done;
  */
 static atomic_t klp_pending = ATOMIC_INIT(0);
 /* Far above any task count: self-switches during a recount go here. */
-#define KLP_PENDING_BIAS	(1 << 30)
+#define KLP_PENDING_BIAS	(INT_MAX / 2)
 
 unsigned int klp_signal_delay_ms = KLP_SIGNAL_DELAY_MS_DEFAULT;
 
