@@ -88,7 +88,7 @@ base_id=$( {
 BASECPIO=$OUT/initramfs-base.cpio
 if [ "$(cat "$BASECPIO.id" 2>/dev/null)" != "$base_id" ] || [ ! -f "$BASECPIO" ]; then
 	phase "initramfs base ($k, $release)"
-	root=$OUT/initramfs-root
+	root=$OUT/initramfs-root.$$
 	rm -rf "$root" && mkdir -p "$root"
 	# Same merged-/usr layout as the host.
 	for d in bin sbin lib lib64; do
@@ -140,8 +140,8 @@ if [ "$(cat "$BASECPIO.id" 2>/dev/null)" != "$base_id" ] || [ ! -f "$BASECPIO" ]
 			"$OUT/usr/gen_init_cpio" -
 		(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
 			cpio -o -H newc -R 0:0 --quiet)
-	} > "$BASECPIO.tmp"
-	mv "$BASECPIO.tmp" "$BASECPIO"
+	} > "$BASECPIO.tmp.$$"
+	mv "$BASECPIO.tmp.$$" "$BASECPIO"
 	echo "$base_id" > "$BASECPIO.id"
 	rm -rf "$root"
 	echo "initramfs base: ${#files[@]} host programs, $(du -k "$BASECPIO" | cut -f1) KiB"
@@ -155,9 +155,9 @@ stage_id=$( {
 CPIO=$OUT/initramfs.cpio
 if [ "$(cat "$CPIO.id" 2>/dev/null)" != "$stage_id" ] || [ ! -f "$CPIO" ]; then
 	phase "initramfs staging (${stagings[*]:-nothing staged})"
-	cp "$BASECPIO" "$CPIO.tmp"
+	cp "$BASECPIO" "$CPIO.tmp.$$"
 	if [ ${#stagings[@]} -gt 0 ]; then
-		sroot=$OUT/initramfs-stage
+		sroot=$OUT/initramfs-stage.$$
 		rm -rf "$sroot" && mkdir -p "$sroot"
 		for s in "${stagings[@]}"; do
 			cp -a "$s/." "$sroot/"
@@ -177,10 +177,10 @@ if [ "$(cat "$CPIO.id" 2>/dev/null)" != "$stage_id" ] || [ ! -f "$CPIO" ]; then
 			fi
 		done
 		(cd "$sroot" && find . -mindepth 1 | LC_ALL=C sort |
-			cpio -o -H newc -R 0:0 --quiet) >> "$CPIO.tmp"
+			cpio -o -H newc -R 0:0 --quiet) >> "$CPIO.tmp.$$"
 		rm -rf "$sroot"
 	fi
-	mv "$CPIO.tmp" "$CPIO"
+	mv "$CPIO.tmp.$$" "$CPIO"
 	echo "$stage_id" > "$CPIO.id"
 	phase_end
 fi
