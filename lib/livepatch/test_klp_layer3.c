@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Another layer that patches /proc/cmdline only. */
+#include "test_klp_layer.h"
