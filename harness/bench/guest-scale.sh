@@ -3,29 +3,37 @@
 # Guest side of the scale benchmark: for each N, time enabling a patch of
 # N functions (insmod until transition reads 0) and disabling it (writing
 # 0 to enabled until the patch's directory is gone).  Prints one line per
-# run: "scale N enable_ms disable_ms".
+# run: "scale N enable_ms disable_ms memory_kB", the last being how much
+# MemFree dropped between before loading the patch module and the end of
+# its transition (the module itself included, the same on both kernels).
 set -u
 dir=/klp/bench
 counts=${1:-"1 10 100 1000"}
 reps=${2:-3}
 
 now_us() { echo $(( $(date +%s%N) / 1000 )); }
+memfree() { awk '$1 == "MemFree:" { print $2 }' /proc/meminfo; }
 
 for n in $counts; do
 	for rep in $(seq "$reps"); do
 		lp=/sys/kernel/livepatch/klp_bench_patch_$n
 		insmod $dir/klp_bench_target_$n.ko || exit 1
+		sync
+		echo 3 > /proc/sys/vm/drop_caches
+		m0=$(memfree)
 		t0=$(now_us)
 		insmod $dir/klp_bench_patch_$n.ko || exit 1
 		while [ "$(cat $lp/transition)" != 0 ]; do sleep 0.002; done
 		t1=$(now_us)
+		m1=$(memfree)
 		echo 0 > $lp/enabled
 		while [ -d $lp ]; do sleep 0.002; done
 		t2=$(now_us)
 		until rmmod klp_bench_patch_$n 2>/dev/null; do sleep 0.01; done
 		rmmod klp_bench_target_$n || exit 1
-		printf 'scale %d %d.%03d %d.%03d\n' "$n" \
+		printf 'scale %d %d.%03d %d.%03d %d\n' "$n" \
 			$(( (t1 - t0) / 1000 )) $(( (t1 - t0) % 1000 )) \
-			$(( (t2 - t1) / 1000 )) $(( (t2 - t1) % 1000 ))
+			$(( (t2 - t1) / 1000 )) $(( (t2 - t1) % 1000 )) \
+			$(( m0 - m1 ))
 	done
 done

@@ -4,9 +4,14 @@
 # (default 1 10 100 1000) on our kernel and on the upstream reference
 # kernel, same base, same config, same run; prints medians and ratios.
 # Not a test: numbers only.  REPS=3 runs per size.
+#
+# BENCH=transition instead times transitions under load (idle, 1000
+# sleeping tasks, CPU-bound tasks) with harness/bench/guest-transition.sh.
 source "$(dirname "$0")/../lib.sh"
 
 counts=${*:-1 10 100 1000}
+mode=${BENCH:-scale}
+[ "$mode" = transition ] && counts="1 1000"
 reps=${REPS:-3}
 GEN=$KLP_CACHE/bench-src
 
@@ -25,31 +30,60 @@ for k in ${KERNELS:-ours upstream}; do
 	make -s -C "$OUT" M="$B" modules >/dev/null
 	dest=$OUT/stage/klp/bench
 	rm -rf "$dest" && mkdir -p "$dest"
-	cp "$B"/*.ko "$HARNESS/bench/guest-scale.sh" "$dest/"
+	cp "$B"/*.ko "$HARNESS"/bench/guest-*.sh "$dest/"
 	phase_end
 
 	phase "bench: run on $k"
-	log=$KLP_CACHE/bench-$k.out
-	"$HARNESS/run-vm.sh" -t 3600 "$k" \
-		"bash /klp/bench/guest-scale.sh '$counts' $reps" | tee "$log" |
-		grep '^scale' || true
+	log=$KLP_CACHE/bench-$mode-$k.out
+	if [ "$mode" = transition ]; then
+		cmd="bash /klp/bench/guest-transition.sh $reps"
+	else
+		cmd="bash /klp/bench/guest-scale.sh '$counts' $reps"
+	fi
+	"$HARNESS/run-vm.sh" -t 3600 "$k" "$cmd" | tee "$log" |
+		grep "^$mode" || true
 	phase_end
+	[ "$mode" = transition ] && continue
 	for n in $counts; do
-		res[$k,$n]=$(awk -v n="$n" '$1 == "scale" && $2 == n { e[++c] = $3; d[c] = $4 }
-			END { if (!c) { print "- -"; exit }
-			      asort(e); asort(d); m = int((c + 1) / 2); print e[m], d[m] }' "$log")
+		res[$k,$n]=$(awk -v n="$n" '$1 == "scale" && $2 == n { e[++c] = $3; d[c] = $4; k[c] = $5 }
+			END { if (!c) { print "- - -"; exit }
+			      asort(e); asort(d); asort(k); m = int((c + 1) / 2); print e[m], d[m], k[m] }' "$log")
 	done
 done
 
+if [ "$mode" = transition ]; then
+	echo
+	echo "Transition time, median of $reps (ms, QEMU TCG emulated VM, 2 vCPUs)"
+	printf '%-9s %5s | %12s %12s %8s | %12s %12s %8s\n' load N "enable ours" \
+		upstream ratio "disable ours" upstream ratio
+	for key in "idle 1" "sleepers 1" "sleepers 1000" "busy 1"; do
+		set -- $key
+		for k in ours upstream; do
+			res[$k]=$(awk -v l="$1" -v n="$2" '$1 == "transition" && $2 == l && $3 == n { e[++c] = $4; d[c] = $5 }
+				END { if (!c) { print "- -"; exit }
+				      asort(e); asort(d); m = int((c + 1) / 2); print e[m], d[m] }' \
+				"$KLP_CACHE/bench-transition-$k.out")
+		done
+		read -r eo do_ <<< "${res[ours]}"
+		read -r eu du <<< "${res[upstream]}"
+		ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", b / a; else print "-" }'; }
+		printf '%-9s %5s | %12s %12s %8s | %12s %12s %8s\n' "$1" "$2" "$eo" "$eu" \
+			"$(ratio "$eo" "$eu")" "$do_" "$du" "$(ratio "$do_" "$du")"
+	done
+	echo "(ratio = upstream / ours: how many times faster ours is)"
+	exit 0
+fi
+
 echo
 echo "Patch enable/disable time, median of $reps (ms, QEMU TCG emulated VM, 2 vCPUs)"
-printf '%6s | %12s %12s %8s | %12s %12s %8s\n' N "enable ours" upstream ratio \
-	"disable ours" upstream ratio
+printf '%6s | %12s %12s %8s | %12s %12s %8s | %9s %9s\n' N "enable ours" upstream ratio \
+	"disable ours" upstream ratio "kB ours" upstream
 for n in $counts; do
-	read -r eo do_ <<< "${res[ours,$n]}"
-	read -r eu du <<< "${res[upstream,$n]}"
+	read -r eo do_ ko <<< "${res[ours,$n]}"
+	read -r eu du ku <<< "${res[upstream,$n]}"
 	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", b / a; else print "-" }'; }
-	printf '%6s | %12s %12s %8s | %12s %12s %8s\n' "$n" "$eo" "$eu" "$(ratio "$eo" "$eu")" \
-		"$do_" "$du" "$(ratio "$do_" "$du")"
+	printf '%6s | %12s %12s %8s | %12s %12s %8s | %9s %9s\n' "$n" "$eo" "$eu" "$(ratio "$eo" "$eu")" \
+		"$do_" "$du" "$(ratio "$do_" "$du")" "$ko" "$ku"
 done
-echo "(ratio = upstream / ours: how many times faster ours is)"
+echo "(ratio = upstream / ours: how many times faster ours is; kB = MemFree"
+echo " drop from loading the patch module to the end of its transition)"
