@@ -41,8 +41,8 @@ static int klp_transitions_show(struct seq_file *m, void *v)
 			   s->patch,
 			   s->target == KLP_TRANSITION_PATCHED ?
 			   "patched" : "unpatched",
-			   s->done ? (s->forced ? "forced" : "complete") :
-			   "running",
+			   !s->done ? "running" : s->canceled ? "canceled" :
+			   s->forced ? "forced" : "complete",
 			   s->duration_ns / NSEC_PER_USEC, s->passes,
 			   s->tasks_total, s->tasks_checked,
 			   s->tasks_signalled, s->reversals);

@@ -127,10 +127,12 @@ extern unsigned int klp_signal_delay_ms;
 /**
  * struct klp_transition_stats - what one transition cost
  * @patch:		the patch's name
- * @target:		KLP_TRANSITION_PATCHED or KLP_TRANSITION_UNPATCHED
+ * @target:		KLP_TRANSITION_PATCHED or KLP_TRANSITION_UNPATCHED (the
+ *			final one, after reversals)
  * @done:		it completed (else it runs, or was replaced by the
  *			next record)
  * @forced:		it was forced
+ * @canceled:		enabling failed before any task could switch
  * @reversals:		times it was reversed
  * @passes:		passes of the transition work over all tasks
  * @tasks_total:	tasks that had to switch
@@ -143,6 +145,7 @@ struct klp_transition_stats {
 	int target;
 	bool done;
 	bool forced;
+	bool canceled;
 	unsigned int reversals;
 	unsigned long passes;
 	unsigned long tasks_total;

@@ -640,6 +640,8 @@ void klp_transition_cancel(void)
 	pr_debug("'%s': canceling patching transition, going to unpatch\n",
 		 klp_patch_name(klp_transition_patch));
 	klp_target_state = KLP_TRANSITION_UNPATCHED;
+	if (klp_cur_stats)
+		klp_cur_stats->canceled = true;
 	klp_transition_done(klp_transition_patch, klp_target_state);
 }
 
@@ -671,8 +673,10 @@ void klp_transition_reverse(void)
 	klp_redirect_sync();
 
 	klp_target_state = !klp_target_state;
-	if (klp_cur_stats)
+	if (klp_cur_stats) {
 		klp_cur_stats->reversals++;
+		klp_cur_stats->target = klp_target_state;
+	}
 	klp_transition_start();
 }
 
