@@ -31,6 +31,7 @@ KLP_DYNDBG=/sys/kernel/debug/dynamic_debug/control
 KLP_WAIT_SECS=${KLP_WAIT_SECS:-60}
 KLP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KLP_TEST=$(basename "$0" .sh)
+export KLP_DIR KLP_TEST
 
 klp_failures=0
 klp_log_marker=
@@ -139,6 +140,37 @@ klp_expect_log() {
 	klp_expect "kernel log since the start of the case" "$1" "$(klp_log_seen)"
 }
 
+# klp_expected_enable PATCH [OBJECT...]: the lines logged while PATCH is
+# enabled, with the lines of its callbacks for each OBJECT (the test
+# modules' callbacks log "<patch>: <callback> <object>").
+klp_expected_enable() {
+	local p=$1 o
+
+	shift
+	echo "livepatch: enabling patch '$p'"
+	echo "livepatch: '$p': initializing patching transition"
+	for o in "$@"; do echo "$p: pre_patch $o"; done
+	echo "livepatch: '$p': starting patching transition"
+	echo "livepatch: '$p': completing patching transition"
+	for o in "$@"; do echo "$p: post_patch $o"; done
+	echo "livepatch: '$p': patching complete"
+}
+
+# klp_expected_disable PATCH [OBJECT...]: the same for disabling, from
+# the write to "enabled" on.
+klp_expected_disable() {
+	local p=$1 o
+
+	shift
+	echo "% echo 0 > $KLP_SYSFS/$p/enabled"
+	echo "livepatch: '$p': initializing unpatching transition"
+	for o in "$@"; do echo "$p: pre_unpatch $o"; done
+	echo "livepatch: '$p': starting unpatching transition"
+	echo "livepatch: '$p': completing unpatching transition"
+	for o in "$@"; do echo "$p: post_unpatch $o"; done
+	echo "livepatch: '$p': unpatching complete"
+}
+
 # ---- modules and patches ----
 
 klp_is_loaded() {
@@ -164,7 +196,7 @@ klp_refcnt_zero() {
 # klp_errno MESSAGE: the errno name behind an insmod/modprobe error.
 klp_errno() {
 	case "${1##*: }" in
-	"Invalid argument") echo EINVAL ;;
+	"Invalid argument" | "Invalid parameters") echo EINVAL ;;
 	"No such file or directory" | \
 	"Unknown symbol in module, or unknown parameter (see dmesg)") echo ENOENT ;;
 	"Device or resource busy") echo EBUSY ;;
@@ -226,10 +258,10 @@ klp_load_refused() {
 	shift 2
 	mod=$(klp_module_name "$what")
 	if klp_run_load "$what" "$@"; then
-		klp_expect "$mod $* is refused" "$errno" "it loaded"
+		klp_expect "$mod${*:+ $*} is refused" "$errno" "it loaded"
 		return 1
 	fi
-	klp_expect "$mod $* is refused with" "$errno" "$(klp_errno "$klp_out")"
+	klp_expect "$mod${*:+ $*} is refused with" "$errno" "$(klp_errno "$klp_out")"
 	klp_expect "no module $mod after the refusal" absent \
 		"$(klp_is_loaded "$mod" && echo present || echo absent)"
 	klp_expect "no $KLP_SYSFS/$mod after the refusal" absent \
@@ -250,6 +282,16 @@ klp_remove() {
 	klp_wait_until "free of users of module $1" klp_refcnt_zero "$1"
 	klp_log "% rmmod $1"
 	out=$(rmmod "$1" 2>&1) || klp_fail "rmmod $1: $out"
+}
+
+# klp_test_patches: the test patches in sysfs, on one line.
+klp_test_patches() {
+	local p names=()
+
+	for p in "$KLP_SYSFS"/test_klp_*; do
+		[ -e "$p" ] && names+=("${p##*/}")
+	done
+	echo "${names[*]}"
 }
 
 # klp_param MOD NAME: a module parameter's value.
