@@ -261,6 +261,7 @@ klp_load_refused() {
 		klp_expect "$mod${*:+ $*} is refused" "$errno" "it loaded"
 		return 1
 	fi
+	klp_say "refused: $klp_out"
 	klp_expect "$mod${*:+ $*} is refused with" "$errno" "$(klp_errno "$klp_out")"
 	klp_expect "no module $mod after the refusal" absent \
 		"$(klp_is_loaded "$mod" && echo present || echo absent)"
