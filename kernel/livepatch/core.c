@@ -41,6 +41,9 @@ static bool klp_initialized;
 /* The patch inside klp_enable_patch(), which frees it on failure itself. */
 static struct klp_patch *klp_enabling;
 
+/* Livepatch modules that came and did not go yet, klp_mutex. */
+static unsigned int klp_nr_lp_modules;
+
 /* Two functions of one object name the same symbol. */
 static bool klp_same_func(struct klp_func *a, struct klp_func *b)
 {
@@ -703,6 +706,8 @@ int klp_module_coming(struct module *mod)
 	mutex_lock(&klp_mutex);
 	/* From here on, klp_enable_patch() may find the module. */
 	mod->klp_alive = true;
+	if (is_livepatch_module(mod))
+		klp_nr_lp_modules++;
 
 	klp_for_each_patch(patch) {
 		obj = klp_find_object(patch, mod->name);
@@ -714,6 +719,8 @@ int klp_module_coming(struct module *mod)
 				klp_patch_name(patch), mod->name, mod->name);
 			obj->mod = NULL;
 			mod->klp_alive = false;
+			if (is_livepatch_module(mod))
+				klp_nr_lp_modules--;
 			klp_module_unpatch(mod, patch);
 			break;
 		}
@@ -729,14 +736,22 @@ int klp_module_coming(struct module *mod)
  */
 void klp_module_going(struct module *mod)
 {
+	bool last_patch = false;
+
 	if (WARN_ON_ONCE(mod->state != MODULE_STATE_GOING &&
 			 mod->state != MODULE_STATE_COMING))
 		return;
 
 	mutex_lock(&klp_mutex);
+	/* Count only a module that came (a failed load may go twice). */
+	if (mod->klp_alive && is_livepatch_module(mod))
+		last_patch = !--klp_nr_lp_modules;
 	mod->klp_alive = false;
 	klp_module_unpatch(mod, NULL);
 	mutex_unlock(&klp_mutex);
+
+	if (mod->state == MODULE_STATE_GOING)
+		klp_shadow_module_gone(mod, last_patch);
 }
 
 static int __init klp_init(void)

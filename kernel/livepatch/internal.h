@@ -169,6 +169,9 @@ void klp_run_post_unpatch(struct klp_object *obj);
 bool klp_states_compatible(struct klp_patch *patch);
 int klp_states_check(struct klp_patch *patch);
 
+/* shadow.c */
+void klp_shadow_module_gone(struct module *mod, bool last_patch);
+
 /* debugfs.c */
 #ifdef CONFIG_DEBUG_FS
 void klp_debugfs_init(void);

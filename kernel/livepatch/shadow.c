@@ -5,15 +5,21 @@
  * A patch cannot add a field to a structure that the running kernel
  * already allocates.  It attaches a shadow variable instead: a block of
  * data keyed by <object address, id>, found again through a hash table.
- * Shadow variables belong to no patch: a cumulative patch may take over
- * the ones of the patch it replaces, so they live until someone frees
- * them (usually the patch's post_unpatch callback with
- * klp_shadow_free_all()).  See Documentation/livepatch/shadow-vars.rst.
+ * Who frees them: the code that allocated them, usually in a
+ * post_unpatch callback or module exit with klp_shadow_free_all().  A
+ * cumulative patch may take over the variables of the patches it
+ * replaces, so variables allocated by livepatch modules belong to all of
+ * them together: what is left when the last livepatch module is removed
+ * is freed then.  A variable allocated by any other module is freed when
+ * that module is removed.  Either way without destructor (it was in a
+ * module that is gone), and with a warning: nothing leaks.
+ * See Documentation/livepatch/shadow-vars.rst.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hashtable.h>
+#include <linux/module.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -25,6 +31,9 @@
  * @rcu:	frees the variable after concurrent lookups finished
  * @obj:	the object it is attached to
  * @id:		which of the object's variables it is
+ * @owner:	the module that allocated it, if not a livepatch module;
+ *		only compared, never dereferenced
+ * @patch_owned: allocated by a livepatch module
  * @data:	the data handed to users
  */
 struct klp_shadow {
@@ -32,6 +41,8 @@ struct klp_shadow {
 	struct rcu_head rcu;
 	void *obj;
 	unsigned long id;
+	struct module *owner;
+	bool patch_owned;
 	char data[];
 };
 
@@ -48,6 +59,22 @@ static DEFINE_HASHTABLE(klp_shadow_table, KLP_SHADOW_HASH_BITS);
  * any context with GFP_ATOMIC.
  */
 static DEFINE_SPINLOCK(klp_shadow_lock);
+
+/* Variables owned by modules, klp_shadow_lock: skips needless walks. */
+static unsigned int klp_shadow_nr_owned;
+
+static void klp_shadow_set_owner(struct klp_shadow *shadow, unsigned long ip)
+{
+	struct module *mod;
+
+	preempt_disable();
+	mod = __module_address(ip);
+	if (mod && is_livepatch_module(mod))
+		shadow->patch_owned = true;
+	else
+		shadow->owner = mod;
+	preempt_enable();
+}
 
 static struct klp_shadow *klp_shadow_find(void *obj, unsigned long id)
 {
@@ -84,7 +111,8 @@ EXPORT_SYMBOL_GPL(klp_shadow_get);
 
 static void *klp_shadow_create(void *obj, unsigned long id, size_t size,
 			       gfp_t gfp_flags, klp_shadow_ctor_t ctor,
-			       void *ctor_data, bool warn_on_exist)
+			       void *ctor_data, bool warn_on_exist,
+			       unsigned long caller)
 {
 	struct klp_shadow *new, *old;
 	unsigned long flags;
@@ -101,6 +129,7 @@ static void *klp_shadow_create(void *obj, unsigned long id, size_t size,
 		return NULL;
 	new->obj = obj;
 	new->id = id;
+	klp_shadow_set_owner(new, caller);
 
 	spin_lock_irqsave(&klp_shadow_lock, flags);
 	old = klp_shadow_find(obj, id);
@@ -122,6 +151,8 @@ static void *klp_shadow_create(void *obj, unsigned long id, size_t size,
 		}
 	}
 	hash_add_rcu(klp_shadow_table, &new->node, (unsigned long)obj);
+	if (new->owner || new->patch_owned)
+		klp_shadow_nr_owned++;
 	spin_unlock_irqrestore(&klp_shadow_lock, flags);
 	return new->data;
 
@@ -153,7 +184,7 @@ void *klp_shadow_alloc(void *obj, unsigned long id, size_t size,
 		       void *ctor_data)
 {
 	return klp_shadow_create(obj, id, size, gfp_flags, ctor, ctor_data,
-				 true);
+				 true, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(klp_shadow_alloc);
 
@@ -175,7 +206,7 @@ void *klp_shadow_get_or_alloc(void *obj, unsigned long id, size_t size,
 			      void *ctor_data)
 {
 	return klp_shadow_create(obj, id, size, gfp_flags, ctor, ctor_data,
-				 false);
+				 false, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(klp_shadow_get_or_alloc);
 
@@ -185,6 +216,8 @@ static void klp_shadow_remove(struct klp_shadow *shadow,
 	lockdep_assert_held(&klp_shadow_lock);
 
 	hash_del_rcu(&shadow->node);
+	if (shadow->owner || shadow->patch_owned)
+		klp_shadow_nr_owned--;
 	if (dtor)
 		dtor(shadow->obj, shadow->data);
 	kfree_rcu(shadow, rcu);
@@ -230,3 +263,35 @@ void klp_shadow_free_all(unsigned long id, klp_shadow_dtor_t dtor)
 	spin_unlock_irqrestore(&klp_shadow_lock, flags);
 }
 EXPORT_SYMBOL_GPL(klp_shadow_free_all);
+
+/**
+ * klp_shadow_module_gone() - free what a removed module left behind
+ * @mod:	the module, after its exit function ran
+ * @last_patch:	it was the last livepatch module: free the variables that
+ *		livepatch modules allocated too
+ *
+ * The destructors went with the modules: only the variables are freed.
+ */
+void klp_shadow_module_gone(struct module *mod, bool last_patch)
+{
+	struct klp_shadow *shadow;
+	struct hlist_node *tmp;
+	unsigned long flags;
+	unsigned int n = 0;
+	int bkt;
+
+	spin_lock_irqsave(&klp_shadow_lock, flags);
+	if (klp_shadow_nr_owned) {
+		hash_for_each_safe(klp_shadow_table, bkt, tmp, shadow, node) {
+			if (shadow->owner != mod &&
+			    !(last_patch && shadow->patch_owned))
+				continue;
+			klp_shadow_remove(shadow, NULL);
+			n++;
+		}
+	}
+	spin_unlock_irqrestore(&klp_shadow_lock, flags);
+	if (n)
+		pr_warn("'%s': freed %u shadow variable(s) left behind\n",
+			mod->name, n);
+}
