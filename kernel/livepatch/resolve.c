@@ -150,7 +150,8 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 			pr_err("'%s': object '%s': symbol '%s' (sympos %lu) %s\n",
 			       pmod->name, sym_obj, sym_name, sympos,
 			       klp_sym_err(ret, sympos));
-			return ret;
+			/* A patch that names what is not there is invalid. */
+			return -EINVAL;
 		}
 		sym->st_value = addr;
 	}
@@ -306,7 +307,7 @@ static int klp_resolve_func(struct klp_patch *patch, struct klp_object *obj,
 		pr_err("'%s': object '%s': function '%s' (sympos %lu) %s\n",
 		       pname, oname, func->old_name, func->old_sympos,
 		       klp_sym_err(ret, func->old_sympos));
-		return ret;
+		return -EINVAL;
 	}
 	if (!kallsyms_lookup_size_offset(func->old_addr, &func->old_size,
 					 NULL)) {
