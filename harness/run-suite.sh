@@ -113,10 +113,24 @@ while IFS= read -r line; do
 	esac
 done < <(grep -E '^(not )?ok [0-9]+ selftests: ' "$guest")
 if [ -n "$plan" ] && [ "$seen" -lt "$plan" ]; then
+	# The tests that never reported, in the runner's order: the first
+	# one was running when the VM died or timed out.
+	if [ $# -gt 0 ]; then
+		names=$(printf '%s\n' "${args[@]}" | grep -v '^-t$')
+	else
+		names=$(cat "$OUT/stage/klp/$suite/kselftest-list.txt")
+	fi
 	for ((i = seen + 1; i <= plan; i++)); do
-		result FAIL "test #$i" "not run"
+		name=$(echo "$names" | sed -n "${i}p")
+		if [ "$i" = $((seen + 1)) ] && grep -q "^# selftests: ${name/:/: }\$" "$guest"; then
+			why="did not finish"
+		else
+			why="not run"
+		fi
+		echo "FAIL $suite ${name:-test #$i} ($why)"
+		result FAIL "${name:-test #$i}" "$why"
 	done
-	echo "$suite: only $seen of $plan tests ran"
+	echo "$suite: only $seen of $plan tests reported"
 fi
 if [ "$vmrc" != 0 ]; then
 	case "$vmrc" in
