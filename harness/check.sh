@@ -62,4 +62,11 @@ for s in $SUITES; do
 		printf 'FAIL\t%s\tsuite\t%s\n' "$s" "run-suite.sh failed" >> "$KLP_RESULTS"
 	fi
 done
+# Upstream 6.12's samples/livepatch, built against this kernel's header
+# and run on it (upstream-samples.sh): one result line per check.
+n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
+if ! step upstream-samples "$HARNESS/upstream-samples.sh" --kernel "$k" &&
+	[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
+	printf 'FAIL\t%s\tcheck\t%s\n' upstream-samples "upstream-samples.sh failed" >> "$KLP_RESULTS"
+fi
 finish
