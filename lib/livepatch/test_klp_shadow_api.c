@@ -88,7 +88,7 @@ static int tsa_ctor(void *obj, void *shadow_data, void *ctor_data)
 	tsa_calls.ctor_obj = obj;
 	tsa_calls.ctor_data = ctor_data;
 	tsa_calls.ctor_zeroed = tsa_is_zero(var, sizeof(*var));
-	tsa_calls.ctor_saw_itself = klp_shadow_get(obj, tsa_calls.ctor_id) != NULL;
+	tsa_calls.ctor_saw_itself = !!klp_shadow_get(obj, tsa_calls.ctor_id);
 	var->value = *(unsigned long *)ctor_data;
 	return 0;
 }
@@ -117,117 +117,166 @@ static const char *tsa_what(void *got, void *expected)
 
 /* ---- run=api ---- */
 
+#define TSA_SIZE	sizeof(struct tsa_var)
+
+static int tsa_objs[8];
+
+static void *tsa_get(int i, unsigned long id)
+{
+	return klp_shadow_get(&tsa_objs[i], id);
+}
+
+/* Forget what earlier constructor and destructor calls saw. */
+static void tsa_reset(unsigned long ctor_id)
+{
+	memset(&tsa_calls, 0, sizeof(tsa_calls));
+	tsa_calls.ctor_id = ctor_id;
+}
+
+/* The variables of @id left on tsa_objs. */
+static int tsa_count(unsigned long id)
+{
+	int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(tsa_objs); i++)
+		n += !!tsa_get(i, id);
+	return n;
+}
+
 static int tsa_run_api(void)
 {
-	static int objs[8];
 	unsigned long v1 = 0x1111, v2 = 0x2222, v3 = 0x3333;
 	struct tsa_var *a, *b, *c, *got;
-	int i, n;
+	int *o = tsa_objs, i;
 
 	/* Nothing there yet. */
-	tsa_report("get before alloc: %s", tsa_what(klp_shadow_get(&objs[0], TSA_ID_A), NULL));
+	tsa_report("get before alloc: %s", tsa_what(tsa_get(0, TSA_ID_A), NULL));
 
 	/* klp_shadow_alloc() with a constructor. */
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	tsa_calls.ctor_id = TSA_ID_A;
-	a = klp_shadow_alloc(&objs[0], TSA_ID_A, sizeof(*a), GFP_KERNEL, tsa_ctor, &v1);
+	tsa_reset(TSA_ID_A);
+	a = klp_shadow_alloc(&o[0], TSA_ID_A, TSA_SIZE, GFP_KERNEL, tsa_ctor, &v1);
 	tsa_report("alloc: %s", tsa_what(a, NULL));
 	if (!a)
 		return -ENOMEM;
 	tsa_report("alloc: ctor calls: %d", tsa_calls.ctor_calls);
-	tsa_report("alloc: ctor got the object: %s", yes_no(tsa_calls.ctor_obj == &objs[0]));
-	tsa_report("alloc: ctor got ctor_data: %s", yes_no(tsa_calls.ctor_data == &v1));
-	tsa_report("alloc: ctor got zeroed data: %s", yes_no(tsa_calls.ctor_zeroed));
+	tsa_report("alloc: ctor got the object: %s",
+		   yes_no(tsa_calls.ctor_obj == &o[0]));
+	tsa_report("alloc: ctor got ctor_data: %s",
+		   yes_no(tsa_calls.ctor_data == &v1));
+	tsa_report("alloc: ctor got zeroed data: %s",
+		   yes_no(tsa_calls.ctor_zeroed));
 	tsa_report("alloc: variable visible to get inside its ctor: %s",
 		   yes_no(tsa_calls.ctor_saw_itself));
 	tsa_report("alloc: value set by the ctor: %#lx", a->value);
-	tsa_report("get after alloc: %s", tsa_what(klp_shadow_get(&objs[0], TSA_ID_A), a));
+	tsa_report("get after alloc: %s", tsa_what(tsa_get(0, TSA_ID_A), a));
 
 	/* Another id on the same object is another variable. */
-	b = klp_shadow_alloc(&objs[0], TSA_ID_B, sizeof(*b), GFP_KERNEL, NULL, NULL);
-	tsa_report("alloc of another id on the same object: %s", b && b != a ? "a new variable" : tsa_what(b, a));
+	b = klp_shadow_alloc(&o[0], TSA_ID_B, TSA_SIZE, GFP_KERNEL, NULL, NULL);
+	tsa_report("alloc of another id on the same object: %s",
+		   b && b != a ? "a new variable" : tsa_what(b, a));
 	if (!b)
 		return -ENOMEM;
-	tsa_report("alloc without ctor: zeroed data: %s", yes_no(tsa_is_zero(b, sizeof(*b))));
-	tsa_report("get of the first id: %s", tsa_what(klp_shadow_get(&objs[0], TSA_ID_A), a));
+	tsa_report("alloc without ctor: zeroed data: %s",
+		   yes_no(tsa_is_zero(b, TSA_SIZE)));
+	tsa_report("get of the first id: %s",
+		   tsa_what(tsa_get(0, TSA_ID_A), a));
 	tsa_report("get of the first id on another object: %s",
-		   tsa_what(klp_shadow_get(&objs[1], TSA_ID_A), NULL));
+		   tsa_what(tsa_get(1, TSA_ID_A), NULL));
 
 	/* get_or_alloc of an existing variable: no ctor, same data. */
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	got = klp_shadow_get_or_alloc(&objs[0], TSA_ID_A, sizeof(*got), GFP_KERNEL, tsa_ctor, &v2);
-	tsa_report("get_or_alloc of an existing variable: %s", tsa_what(got, a));
-	tsa_report("get_or_alloc of an existing variable: ctor calls: %d", tsa_calls.ctor_calls);
-	tsa_report("get_or_alloc of an existing variable: value: %#lx", a->value);
+	tsa_reset(0);
+	got = klp_shadow_get_or_alloc(&o[0], TSA_ID_A, TSA_SIZE, GFP_KERNEL,
+				      tsa_ctor, &v2);
+	tsa_report("get_or_alloc of an existing variable: %s",
+		   tsa_what(got, a));
+	tsa_report("get_or_alloc of an existing variable: ctor calls: %d",
+		   tsa_calls.ctor_calls);
+	tsa_report("get_or_alloc of an existing variable: value: %#lx",
+		   a->value);
 
 	/* get_or_alloc of a new one: the ctor runs once. */
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	tsa_calls.ctor_id = TSA_ID_A;
-	c = klp_shadow_get_or_alloc(&objs[1], TSA_ID_A, sizeof(*c), GFP_KERNEL, tsa_ctor, &v3);
-	tsa_report("get_or_alloc of a new variable: %s", c && c != a ? "a new variable" : tsa_what(c, a));
+	tsa_reset(TSA_ID_A);
+	c = klp_shadow_get_or_alloc(&o[1], TSA_ID_A, TSA_SIZE, GFP_KERNEL,
+				    tsa_ctor, &v3);
+	tsa_report("get_or_alloc of a new variable: %s",
+		   c && c != a ? "a new variable" : tsa_what(c, a));
 	if (!c)
 		return -ENOMEM;
-	tsa_report("get_or_alloc of a new variable: ctor calls: %d", tsa_calls.ctor_calls);
+	tsa_report("get_or_alloc of a new variable: ctor calls: %d",
+		   tsa_calls.ctor_calls);
 	tsa_report("get_or_alloc of a new variable: visible to get inside its ctor: %s",
 		   yes_no(tsa_calls.ctor_saw_itself));
 	tsa_report("get_or_alloc of a new variable: value: %#lx", c->value);
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	got = klp_shadow_get_or_alloc(&objs[1], TSA_ID_A, sizeof(*c), GFP_KERNEL, tsa_ctor, &v1);
-	tsa_report("get_or_alloc again: %s, ctor calls: %d", tsa_what(got, c), tsa_calls.ctor_calls);
+	tsa_reset(0);
+	got = klp_shadow_get_or_alloc(&o[1], TSA_ID_A, TSA_SIZE, GFP_KERNEL,
+				      tsa_ctor, &v1);
+	tsa_report("get_or_alloc again: %s, ctor calls: %d",
+		   tsa_what(got, c), tsa_calls.ctor_calls);
 
 	/* A failing constructor: NULL, and nothing is attached. */
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	got = klp_shadow_alloc(&objs[2], TSA_ID_A, sizeof(*got), GFP_KERNEL, tsa_ctor_fail, NULL);
-	tsa_report("alloc with a failing ctor: %s, ctor calls: %d", tsa_what(got, NULL), tsa_calls.ctor_calls);
-	tsa_report("get after the failed alloc: %s", tsa_what(klp_shadow_get(&objs[2], TSA_ID_A), NULL));
-	got = klp_shadow_get_or_alloc(&objs[2], TSA_ID_A, sizeof(*got), GFP_KERNEL, tsa_ctor_fail, NULL);
-	tsa_report("get_or_alloc with a failing ctor: %s, ctor calls: %d", tsa_what(got, NULL), tsa_calls.ctor_calls);
+	tsa_reset(0);
+	got = klp_shadow_alloc(&o[2], TSA_ID_A, TSA_SIZE, GFP_KERNEL,
+			       tsa_ctor_fail, NULL);
+	tsa_report("alloc with a failing ctor: %s, ctor calls: %d",
+		   tsa_what(got, NULL), tsa_calls.ctor_calls);
+	tsa_report("get after the failed alloc: %s",
+		   tsa_what(tsa_get(2, TSA_ID_A), NULL));
+	got = klp_shadow_get_or_alloc(&o[2], TSA_ID_A, TSA_SIZE, GFP_KERNEL,
+				      tsa_ctor_fail, NULL);
+	tsa_report("get_or_alloc with a failing ctor: %s, ctor calls: %d",
+		   tsa_what(got, NULL), tsa_calls.ctor_calls);
 	tsa_report("get after the failed get_or_alloc: %s",
-		   tsa_what(klp_shadow_get(&objs[2], TSA_ID_A), NULL));
-	tsa_calls.ctor_id = TSA_ID_A;
-	got = klp_shadow_alloc(&objs[2], TSA_ID_A, sizeof(*got), GFP_KERNEL, tsa_ctor, &v2);
-	tsa_report("alloc with a working ctor after that: %s", tsa_what(got, NULL));
+		   tsa_what(tsa_get(2, TSA_ID_A), NULL));
+	tsa_reset(TSA_ID_A);
+	got = klp_shadow_alloc(&o[2], TSA_ID_A, TSA_SIZE, GFP_KERNEL,
+			       tsa_ctor, &v2);
+	tsa_report("alloc with a working ctor after that: %s",
+		   tsa_what(got, NULL));
 
 	/* klp_shadow_free(): the dtor runs once, with the object and data. */
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	klp_shadow_free(&objs[0], TSA_ID_A, tsa_dtor);
+	tsa_reset(0);
+	klp_shadow_free(&o[0], TSA_ID_A, tsa_dtor);
 	tsa_report("free: dtor calls: %d", tsa_calls.dtor_calls);
 	tsa_report("free: dtor got the object and its data: %s",
-		   yes_no(tsa_calls.dtor_obj == &objs[0] && tsa_calls.dtor_data == a));
-	tsa_report("get after free: %s", tsa_what(klp_shadow_get(&objs[0], TSA_ID_A), NULL));
-	tsa_report("get of the other id after free: %s", tsa_what(klp_shadow_get(&objs[0], TSA_ID_B), b));
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	klp_shadow_free(&objs[0], TSA_ID_A, tsa_dtor);
-	tsa_report("free of a missing variable: dtor calls: %d", tsa_calls.dtor_calls);
-	klp_shadow_free(&objs[0], TSA_ID_B, NULL);
-	tsa_report("free without dtor: get: %s", tsa_what(klp_shadow_get(&objs[0], TSA_ID_B), NULL));
+		   yes_no(tsa_calls.dtor_obj == &o[0] &&
+			  tsa_calls.dtor_data == a));
+	tsa_report("get after free: %s", tsa_what(tsa_get(0, TSA_ID_A), NULL));
+	tsa_report("get of the other id after free: %s",
+		   tsa_what(tsa_get(0, TSA_ID_B), b));
+	tsa_reset(0);
+	klp_shadow_free(&o[0], TSA_ID_A, tsa_dtor);
+	tsa_report("free of a missing variable: dtor calls: %d",
+		   tsa_calls.dtor_calls);
+	klp_shadow_free(&o[0], TSA_ID_B, NULL);
+	tsa_report("free without dtor: get: %s",
+		   tsa_what(tsa_get(0, TSA_ID_B), NULL));
 
 	/* klp_shadow_free_all(): every variable of one id, and only those. */
-	for (i = 3; i < ARRAY_SIZE(objs); i++) {
-		if (!klp_shadow_alloc(&objs[i], TSA_ID_C, sizeof(*a), GFP_KERNEL, NULL, NULL) ||
-		    !klp_shadow_alloc(&objs[i], TSA_ID_B, sizeof(*a), GFP_KERNEL, NULL, NULL))
+	for (i = 3; i < ARRAY_SIZE(tsa_objs); i++) {
+		if (!klp_shadow_alloc(&o[i], TSA_ID_C, TSA_SIZE, GFP_KERNEL,
+				      NULL, NULL) ||
+		    !klp_shadow_alloc(&o[i], TSA_ID_B, TSA_SIZE, GFP_KERNEL,
+				      NULL, NULL))
 			return -ENOMEM;
 	}
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
+	tsa_reset(0);
 	klp_shadow_free_all(TSA_ID_C, tsa_dtor);
-	tsa_report("free_all of %d variables: dtor calls: %d", (int)ARRAY_SIZE(objs) - 3,
+	tsa_report("free_all of %d variables: dtor calls: %d",
+		   (int)ARRAY_SIZE(tsa_objs) - 3, tsa_calls.dtor_calls);
+	tsa_report("free_all: variables of that id left: %d",
+		   tsa_count(TSA_ID_C));
+	tsa_report("free_all: variables of another id left: %d",
+		   tsa_count(TSA_ID_B));
+	tsa_reset(0);
+	klp_shadow_free_all(TSA_ID_C, tsa_dtor);
+	tsa_report("free_all of no variables: dtor calls: %d",
 		   tsa_calls.dtor_calls);
-	for (n = 0, i = 0; i < ARRAY_SIZE(objs); i++)
-		n += klp_shadow_get(&objs[i], TSA_ID_C) != NULL;
-	tsa_report("free_all: variables of that id left: %d", n);
-	for (n = 0, i = 0; i < ARRAY_SIZE(objs); i++)
-		n += klp_shadow_get(&objs[i], TSA_ID_B) != NULL;
-	tsa_report("free_all: variables of another id left: %d", n);
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	klp_shadow_free_all(TSA_ID_C, tsa_dtor);
-	tsa_report("free_all of no variables: dtor calls: %d", tsa_calls.dtor_calls);
 
 	/* Everything this group made goes. */
 	klp_shadow_free_all(TSA_ID_A, NULL);
 	klp_shadow_free_all(TSA_ID_B, NULL);
-	for (n = 0, i = 0; i < ARRAY_SIZE(objs); i++)
-		n += !!klp_shadow_get(&objs[i], TSA_ID_A) + !!klp_shadow_get(&objs[i], TSA_ID_B);
-	tsa_report("free_all of the other ids: variables left: %d", n);
+	tsa_report("free_all of the other ids: variables left: %d",
+		   tsa_count(TSA_ID_A) + tsa_count(TSA_ID_B));
 	return 0;
 }
 
@@ -239,21 +288,23 @@ static int tsa_run_duplicate(void)
 	unsigned long v1 = 0x1111, v2 = 0x2222;
 	struct tsa_var *a, *got;
 
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	tsa_calls.ctor_id = TSA_ID_A;
-	a = klp_shadow_alloc(&obj, TSA_ID_A, sizeof(*a), GFP_KERNEL, tsa_ctor, &v1);
+	tsa_reset(TSA_ID_A);
+	a = klp_shadow_alloc(&obj, TSA_ID_A, TSA_SIZE, GFP_KERNEL, tsa_ctor, &v1);
 	tsa_report("alloc: %s", tsa_what(a, NULL));
 	if (!a)
 		return -ENOMEM;
 
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
-	got = klp_shadow_alloc(&obj, TSA_ID_A, sizeof(*a), GFP_KERNEL, tsa_ctor, &v2);
+	tsa_reset(0);
+	got = klp_shadow_alloc(&obj, TSA_ID_A, TSA_SIZE, GFP_KERNEL, tsa_ctor,
+			       &v2);
 	tsa_report("alloc of an existing variable: %s", tsa_what(got, a));
-	tsa_report("alloc of an existing variable: ctor calls: %d", tsa_calls.ctor_calls);
+	tsa_report("alloc of an existing variable: ctor calls: %d",
+		   tsa_calls.ctor_calls);
 	tsa_report("alloc of an existing variable: value: %#lx", a->value);
 	tsa_report("get: %s", tsa_what(klp_shadow_get(&obj, TSA_ID_A), a));
 	klp_shadow_free(&obj, TSA_ID_A, NULL);
-	tsa_report("get after free: %s", tsa_what(klp_shadow_get(&obj, TSA_ID_A), NULL));
+	tsa_report("get after free: %s",
+		   tsa_what(klp_shadow_get(&obj, TSA_ID_A), NULL));
 	return 0;
 }
 
@@ -281,10 +332,12 @@ static void tsa_atomic_round(void *obj, struct tsa_atomic_result *r)
 	r->irqs_off = irqs_disabled();
 	v = klp_shadow_get_or_alloc(obj, TSA_ID_A, sizeof(*v), GFP_ATOMIC,
 				    tsa_atomic_ctor, &ctor_calls);
-	r->alloc_ok = v != NULL;
+	r->alloc_ok = !!v;
 	r->get_ok = v && klp_shadow_get(obj, TSA_ID_A) == v;
-	r->again_ok = v && klp_shadow_get_or_alloc(obj, TSA_ID_A, sizeof(*v), GFP_ATOMIC,
-						   tsa_atomic_ctor, &ctor_calls) == v;
+	r->again_ok = v && v == klp_shadow_get_or_alloc(obj, TSA_ID_A,
+							sizeof(*v), GFP_ATOMIC,
+							tsa_atomic_ctor,
+							&ctor_calls);
 	r->ctor_once = atomic_read(&ctor_calls) == 1;
 	klp_shadow_free(obj, TSA_ID_A, NULL);
 	r->freed = !klp_shadow_get(obj, TSA_ID_A);
@@ -293,8 +346,8 @@ static void tsa_atomic_round(void *obj, struct tsa_atomic_result *r)
 static void tsa_atomic_report(const char *where, struct tsa_atomic_result *r)
 {
 	tsa_report("%s: get_or_alloc: %s, get: %s, get_or_alloc again: %s, ctor once: %s, freed: %s",
-		   where, yes_no(r->alloc_ok), yes_no(r->get_ok), yes_no(r->again_ok),
-		   yes_no(r->ctor_once), yes_no(r->freed));
+		   where, yes_no(r->alloc_ok), yes_no(r->get_ok),
+		   yes_no(r->again_ok), yes_no(r->ctor_once), yes_no(r->freed));
 }
 
 static struct tsa_atomic_result tsa_timer_result, tsa_irq_result;
@@ -334,13 +387,15 @@ static int tsa_run_atomic(void)
 	wait_for_completion(&tsa_timer_done);
 	timer_delete_sync(&timer);
 	destroy_timer_on_stack(&timer);
-	tsa_report("timer: in softirq: %s", yes_no(tsa_timer_result.in_softirq));
+	tsa_report("timer: in softirq: %s",
+		   yes_no(tsa_timer_result.in_softirq));
 	tsa_atomic_report("timer", &tsa_timer_result);
 
 	irq_work_queue(&work);
 	wait_for_completion(&tsa_irq_done);
 	irq_work_sync(&work);
-	tsa_report("irq_work: in hardirq: %s", yes_no(tsa_irq_result.in_hardirq));
+	tsa_report("irq_work: in hardirq: %s",
+		   yes_no(tsa_irq_result.in_hardirq));
 	tsa_atomic_report("irq_work", &tsa_irq_result);
 	return 0;
 }
@@ -372,6 +427,7 @@ static int tsa_race_ctor(void *obj, void *shadow_data, void *ctor_data)
 
 struct tsa_racer {
 	struct tsa_race *race;
+	struct task_struct *task;
 	int id;
 };
 
@@ -383,26 +439,48 @@ static int tsa_racer_fn(void *data)
 
 	/* All threads start together and go in the same order. */
 	atomic_inc(&race->ready);
+	wake_up_all(&race->wq);
 	wait_event(race->wq, READ_ONCE(race->go));
 	for (i = 0; i < TSA_OBJS; i++) {
 		race->got[me->id][i] =
-			klp_shadow_get_or_alloc(&race->objs[i], TSA_ID_A, sizeof(struct tsa_var),
-						GFP_KERNEL, tsa_race_ctor, &race->ctor_calls[i]);
+			klp_shadow_get_or_alloc(&race->objs[i], TSA_ID_A,
+						TSA_SIZE, GFP_KERNEL,
+						tsa_race_ctor,
+						&race->ctor_calls[i]);
 		if (!(i % 16))
 			cond_resched();
 	}
 	atomic_inc(&race->done);
-	wake_up(&race->wq);
+	wake_up_all(&race->wq);
+
+	/* Exit only when told: @race is freed after kthread_stop(). */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
 	return 0;
+}
+
+/* Release the racers of one round and wait until they are done. */
+static void tsa_race_finish(struct tsa_race *race, struct tsa_racer *racers,
+			    int n)
+{
+	int t;
+
+	WRITE_ONCE(race->go, true);
+	wake_up_all(&race->wq);
+	for (t = 0; t < n; t++)
+		kthread_stop(racers[t].task);
 }
 
 static int tsa_run_concurrent(void)
 {
-	struct tsa_racer racers[TSA_THREADS];
 	int round, t, i, calls, min_calls = INT_MAX, max_calls = 0;
+	struct tsa_racer racers[TSA_THREADS];
 	int nulls = 0, splits = 0, wrong = 0;
 	struct tsa_race *race;
-	struct task_struct *task;
 	struct tsa_var *v;
 
 	race = vzalloc(sizeof(*race));
@@ -421,22 +499,20 @@ static int tsa_run_concurrent(void)
 		for (t = 0; t < TSA_THREADS; t++) {
 			racers[t].race = race;
 			racers[t].id = t;
-			task = kthread_run(tsa_racer_fn, &racers[t], "tsa_racer/%d", t);
-			if (IS_ERR(task)) {
-				/* Let the started ones finish, then give up. */
-				WRITE_ONCE(race->go, true);
-				wake_up_all(&race->wq);
-				wait_event(race->wq, atomic_read(&race->done) == t);
+			racers[t].task = kthread_run(tsa_racer_fn, &racers[t],
+						     "tsa_racer/%d", t);
+			if (IS_ERR(racers[t].task)) {
+				int ret = PTR_ERR(racers[t].task);
+
+				tsa_race_finish(race, racers, t);
 				klp_shadow_free_all(TSA_ID_A, NULL);
 				vfree(race);
-				return PTR_ERR(task);
+				return ret;
 			}
 		}
-		while (atomic_read(&race->ready) != TSA_THREADS)
-			msleep(1);
-		WRITE_ONCE(race->go, true);
-		wake_up_all(&race->wq);
-		wait_event(race->wq, atomic_read(&race->done) == TSA_THREADS);
+		wait_event(race->wq,
+			   atomic_read(&race->ready) == TSA_THREADS);
+		tsa_race_finish(race, racers, TSA_THREADS);
 
 		for (i = 0; i < TSA_OBJS; i++) {
 			calls = atomic_read(&race->ctor_calls[i]);
@@ -455,12 +531,15 @@ static int tsa_run_concurrent(void)
 		klp_shadow_free_all(TSA_ID_A, NULL);
 	}
 
-	tsa_report("concurrent: %d rounds of %d threads on %d variables", TSA_ROUNDS,
-		   TSA_THREADS, TSA_OBJS);
+	tsa_report("concurrent: %d rounds of %d threads on %d variables",
+		   TSA_ROUNDS, TSA_THREADS, TSA_OBJS);
 	tsa_report("concurrent: NULL results: %d", nulls);
-	tsa_report("concurrent: results other than the attached variable: %d", splits);
-	tsa_report("concurrent: variables missing or with wrong data: %d", wrong);
-	tsa_report("concurrent: ctor calls per variable: min %d, max %d", min_calls, max_calls);
+	tsa_report("concurrent: results other than the attached variable: %d",
+		   splits);
+	tsa_report("concurrent: variables missing or with wrong data: %d",
+		   wrong);
+	tsa_report("concurrent: ctor calls per variable: min %d, max %d",
+		   min_calls, max_calls);
 	vfree(race);
 	return 0;
 }
@@ -480,7 +559,7 @@ static int tsa_run_concurrent(void)
  */
 #define TSA_MAX_SLOWDOWN	32
 
-/* Picoseconds per lookup of the first TSA_FEW objects (best of 3), 0 on error. */
+/* Picoseconds per lookup of the first TSA_FEW objects (best of 3). */
 static u64 tsa_time_lookups(unsigned long *objs)
 {
 	u64 best = U64_MAX, t0, t, n;
@@ -508,7 +587,8 @@ static int tsa_alloc_range(unsigned long *objs, int from, int to)
 	int i;
 
 	for (i = from; i < to; i++) {
-		v = klp_shadow_alloc(&objs[i], TSA_ID_B, sizeof(*v), GFP_KERNEL, NULL, NULL);
+		v = klp_shadow_alloc(&objs[i], TSA_ID_B, TSA_SIZE, GFP_KERNEL,
+				     NULL, NULL);
 		if (!v)
 			return -ENOMEM;
 		v->value = i;
@@ -520,23 +600,23 @@ static int tsa_alloc_range(unsigned long *objs, int from, int to)
 
 static int tsa_run_scale(void)
 {
-	unsigned long *objs;
-	u64 few_ns, many_ns;	/* picoseconds per lookup */
+	u64 few_ps, many_ps;	/* picoseconds per lookup */
 	int i, found = 0, ret;
+	unsigned long *objs;
 	struct tsa_var *v;
 
-	objs = vzalloc(TSA_MANY * sizeof(*objs));
+	objs = vcalloc(TSA_MANY, sizeof(*objs));
 	if (!objs)
 		return -ENOMEM;
 
 	ret = tsa_alloc_range(objs, 0, TSA_FEW);
 	if (ret)
 		goto out;
-	few_ns = tsa_time_lookups(objs);
+	few_ps = tsa_time_lookups(objs);
 	ret = tsa_alloc_range(objs, TSA_FEW, TSA_MANY);
 	if (ret)
 		goto out;
-	many_ns = tsa_time_lookups(objs);
+	many_ps = tsa_time_lookups(objs);
 
 	for (i = 0; i < TSA_MANY; i++) {
 		v = klp_shadow_get(&objs[i], TSA_ID_B);
@@ -544,14 +624,17 @@ static int tsa_run_scale(void)
 		if (!(i % 256))
 			cond_resched();
 	}
-	tsa_report("scale: %d variables found with their own data: %d", TSA_MANY, found);
+	tsa_report("scale: %d variables found with their own data: %d",
+		   TSA_MANY, found);
 	tsa_report("info: a lookup takes %llu.%03llu ns among %d variables, %llu.%03llu ns among %d",
-		   few_ns / 1000, few_ns % 1000, TSA_FEW, many_ns / 1000, many_ns % 1000, TSA_MANY);
+		   few_ps / 1000, few_ps % 1000, TSA_FEW,
+		   many_ps / 1000, many_ps % 1000, TSA_MANY);
 	tsa_report("scale: lookups among %d variables at most %dx slower than among %d: %s",
 		   TSA_MANY, TSA_MAX_SLOWDOWN, TSA_FEW,
-		   yes_no(few_ns && many_ns && many_ns <= few_ns * TSA_MAX_SLOWDOWN));
+		   yes_no(few_ps && many_ps &&
+			  many_ps <= few_ps * TSA_MAX_SLOWDOWN));
 
-	memset(&tsa_calls, 0, sizeof(tsa_calls));
+	tsa_reset(0);
 	klp_shadow_free_all(TSA_ID_B, tsa_dtor);
 	tsa_report("scale: free_all dtor calls: %d", tsa_calls.dtor_calls);
 out:
