@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # check.sh [ours|upstream]: everything "make check" does, from a bare
 # machine: install the dependencies, unpack the base, build the kernel
-# (ours by default), run every suite on it.  Prints one line per test, the
-# time of each phase, and closes with exactly "N passed, N failed,
-# N skipped".  Exits non-zero on any failure, crash or timeout.
+# (ours by default), run every suite on it and, for ours, the lint gates
+# (lint.sh).  Prints one line per test, the time of each phase, and closes
+# with exactly "N passed, N failed, N skipped".  Exits non-zero on any
+# failure, crash or timeout.
 source "$(dirname "$0")/lib.sh"
 
 k=${1:-${KERNEL:-ours}}
@@ -68,5 +69,13 @@ n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
 if ! step upstream-samples "$HARNESS/upstream-samples.sh" --kernel "$k" &&
 	[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
 	printf 'FAIL\t%s\tcheck\t%s\n' upstream-samples "upstream-samples.sh failed" >> "$KLP_RESULTS"
+fi
+# Static checks of our files (make lint): one result line per gate.
+if [ "$k" = ours ]; then
+	n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
+	if ! step lint "$HARNESS/lint.sh" &&
+		[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
+		printf 'FAIL\tlint\tlint.sh\t%s\n' "lint.sh failed" >> "$KLP_RESULTS"
+	fi
 fi
 finish

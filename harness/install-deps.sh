@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 PKGS="linux-source-6.12 qemu-system-x86 ccache gcc make flex bison bc
 	libelf-dev libssl-dev dwarves cpio xz-utils rsync perl python3
 	busybox-static bash kmod procps coreutils grep gawk sed diffutils
-	util-linux sparse git patch"
+	util-linux sparse git patch python3-sphinx python3-sphinx-rtd-theme"
 
 missing=
 for p in $PKGS; do
