@@ -11,7 +11,7 @@ export KLP_CACHE
 H := harness
 
 .PHONY: help deps base kernel reference kernel-ours kernel-upstream demo \
-	check check-upstream suite vm clean
+	check check-upstream suite vm clean lint series series-check apply
 
 help:
 	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
@@ -22,6 +22,10 @@ help:
 	@echo '  make vm              interactive shell in the VM (Ctrl-A X quits)'
 	@echo '  make kernel          build our kernel'
 	@echo '  make reference       build the upstream reference kernel'
+	@echo '  make lint            checkpatch, kernel-doc, W=1 + sparse, htmldocs on our files'
+	@echo '  make series          the repository as a git format-patch series (cache)'
+	@echo '  make series-check    git am, build and checkpatch --strict patch by patch'
+	@echo '  make apply KSRC=<linux-6.12.y tree>  lay the series on that tree'
 	@echo '  make deps            install the Debian packages the harness needs'
 	@echo '  make clean           remove the build cache ($(KLP_CACHE))'
 	@echo 'Variables: KSRC=<6.12 tree> (instead of linux-source-6.12), VERBOSE=1,'
@@ -53,6 +57,19 @@ suite: kernel-$(KERNEL)
 
 vm: kernel-$(KERNEL)
 	@$(H)/run-vm.sh $(KERNEL) shell
+
+lint: base
+	@$(H)/lint.sh
+
+series: base
+	@$(H)/series.py make
+
+series-check: base
+	@$(H)/series.py check
+
+# KSRC names the tree to patch here, not a base: series.py keeps the base.
+apply: deps
+	@$(H)/series.py apply '$(KSRC)'
 
 clean:
 	rm -rf '$(KLP_CACHE)'
