@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -673,6 +674,7 @@ def check_series():
 
     n = len(commits)
     fails = 0
+    cp_bad, build_bad = [], []
     tot = [0, 0, 0, 0]
     print('==> per patch: git am, checkpatch --strict, build (bzImage '
           'modules, tinyconfig + %s)' % os.path.relpath(FRAG, REPO))
@@ -730,6 +732,10 @@ def check_series():
                 tail = open(log, errors='replace').read().split('\n')[-25:]
                 print('        | ' + '\n        | '.join(tail))
         fails += (not cp_ok) + (not build_ok)
+        if not cp_ok:
+            cp_bad.append(k)
+        if not build_ok:
+            build_bad.append(k)
 
     applied = run(['git', '-C', src, 'rev-list', '--count', base + '..HEAD'],
                   check=False).strip()
@@ -767,22 +773,39 @@ def check_series():
           '%d checks; %d FILE_PATH_CHANGES warnings ("does MAINTAINERS need '
           'updating?") answered by the MAINTAINERS check above' % tuple(tot))
     # What the cover letter says about this content from now on.
-    with open(result_file(commits[-1]), 'w') as f:
-        if fails:
-            f.write('Not every patch builds and passes checkpatch --strict on '
-                    'its own yet.\n')
+    def nums(ks):
+        return ', '.join(str(k) for k in ks)
+
+    if applied != str(n):
+        text = 'Not every patch applies to the base yet.'
+    elif build_bad:
+        text = ('Each patch applies with git am to the base, but the kernel '
+                'does not build yet after patch(es) %s.' % nums(build_bad))
+    else:
+        text = ('Each patch applies with git am to the base, and the kernel '
+                '(bzImage and modules, the configuration above) builds after '
+                'each one.  ')
+        if cp_bad:
+            text += ('checkpatch.pl --strict still reports %d errors and %d '
+                     'warnings, in patch(es) %s.' % (tot[0], tot[1],
+                                                     nums(cp_bad)))
         else:
-            f.write('Each patch applies with git am to the base, the kernel '
-                    '(bzImage and modules,\nthe configuration above) builds '
-                    'after each one, and checkpatch.pl --strict\nreports no '
-                    'error and no warning on any, apart from "does MAINTAINERS'
-                    '\nneed updating?" for new files, which the LIVE PATCHING '
-                    'entry covers at\nthe end of the series; %d CHECK notes '
-                    'remain.\n' % tot[2])
+            text += ('checkpatch.pl --strict reports no error and no warning '
+                     'on any patch, apart from "does MAINTAINERS need '
+                     'updating?" for new files, which the LIVE PATCHING entry '
+                     'covers at the end of the series; %d CHECK notes remain.'
+                     % tot[2])
+    with open(result_file(commits[-1]), 'w') as f:
+        f.write(textwrap.fill(text, 72) + '\n')
     make_series(rev=rev, quiet=True)
     print('series-check: %s (%d patches, %ds)' % (
-        'PASS' if not fails else 'FAIL, %d problem(s)' % fails, n,
-        time.time() - t_start))
+        'PASS' if not fails else 'FAIL, %d problem(s)%s%s' % (
+            fails,
+            '; build fails after patch(es) ' + nums(build_bad)
+            if build_bad else '',
+            '; checkpatch fails on patch(es) ' + nums(cp_bad)
+            if cp_bad else ''),
+        n, time.time() - t_start))
     return 0 if not fails else 1
 
 
