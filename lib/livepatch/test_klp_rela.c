@@ -33,17 +33,19 @@
 #define TEST_KLP_SECRET_SYM ".klp.sym.test_klp_target.tgt_secret,0"
 #endif
 
+typedef const char *(*rela_secret_fn)(void);
+
 /* The name has a comma: the assembler needs it quoted. */
-extern const char *rela_secret_sym(void)
+const char *rela_secret_sym(void)
 	__asm__("\"" TEST_KLP_SECRET_SYM "\"") __weak;
 
-static const char *(*rela_secret)(void) __section(".klp_refs") __used =
+static rela_secret_fn rela_secret __section(".klp_refs") __used =
 	rela_secret_sym;
 
 static const char *rela_tgt_probe(void)
 {
 	/* Read the pointer at run time: livepatch writes it late. */
-	const char *(*secret)(void) = READ_ONCE(rela_secret);
+	rela_secret_fn secret = READ_ONCE(rela_secret);
 
 	return secret ? secret() : "unresolved";
 }

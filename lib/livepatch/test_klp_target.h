@@ -8,7 +8,7 @@
  * names: not inlined, not cloned into .isra/.constprop variants, and their
  * results not propagated into callers.
  */
-#define TGT_PATCHABLE noinline __attribute__((__noipa__))
+#define TGT_PATCHABLE __attribute__((__noipa__))
 
 /* test_klp_target_main.c: the patch targets with a unique name */
 const char *tgt_answer(void);

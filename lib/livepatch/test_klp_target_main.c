@@ -67,7 +67,8 @@ module_param_cb(pname, &tgt_##pname##_ops, NULL, 0444)
 
 TGT_SHOW_PARAM(answer, "%s", tgt_answer());
 TGT_SHOW_PARAM(twins, "%s %s", tgt_twin(), tgt_twin_of_twin_file());
-TGT_SHOW_PARAM(twin_addrs, "%px %px", tgt_twin, tgt_twin_addr_of_twin_file());
+TGT_SHOW_PARAM(twin_addrs, "%016lx %016lx", (unsigned long)tgt_twin,
+	       (unsigned long)tgt_twin_addr_of_twin_file());
 TGT_SHOW_PARAM(probe, "%s", tgt_probe());
 TGT_SHOW_PARAM(secret, "%s", tgt_secret());
 TGT_SHOW_PARAM(untraceable, "%s", tgt_untraceable());

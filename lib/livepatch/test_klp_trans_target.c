@@ -43,7 +43,7 @@
  * What the patches replace must stay a real function under its own name:
  * not inlined, cloned or its result propagated into the callers.
  */
-#define TRANS_PATCHABLE noinline __attribute__((__noipa__))
+#define TRANS_PATCHABLE __attribute__((__noipa__))
 
 /* ---- the gate ---- */
 
