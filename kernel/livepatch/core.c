@@ -559,8 +559,12 @@ int klp_patch_set_enabled(struct klp_patch *patch, bool enable)
  * klp_patch_force() - the "force" sysfs write
  * @patch:	the patch, which must be in transition
  *
- * Switches every task without looking at stacks.  Patches whose code
- * may still be running stay pinned in memory.
+ * Switches every task without looking at stacks.  A task may then still
+ * run code that is about to be released without any further check: that
+ * of @patch when it is being disabled, that of the patches it replaces
+ * when it is a cumulative patch being enabled.  Those stay pinned in
+ * memory for good.  Code that stays registered needs a transition of its
+ * own to go, which checks stacks again, so it is not pinned.
  *
  * Return: 0, or -EINVAL when @patch is not in transition.
  */
@@ -574,8 +578,13 @@ int klp_patch_force(struct klp_patch *patch)
 		return -EINVAL;
 	}
 	klp_transition_force();
-	klp_for_each_patch(p)
-		p->forced = true;
+	if (klp_transition_target() == KLP_TRANSITION_UNPATCHED) {
+		patch->forced = true;
+	} else if (patch->replace) {
+		klp_for_each_patch(p)
+			if (p != patch)
+				p->forced = true;
+	}
 	klp_transition_try_complete();
 	mutex_unlock(&klp_mutex);
 	return 0;
