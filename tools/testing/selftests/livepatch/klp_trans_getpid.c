@@ -99,12 +99,12 @@ static int read_state(int fd)
 	return atoi(buf);
 }
 
-static int child(const char *stopfile, pid_t parent, int readyfd)
+static int run_child(const char *stopfile, pid_t parent, int readyfd)
 {
 	unsigned long calls = 0, checked[2] = { 0, 0 }, violations = 0;
 	struct seq results = { .n = 0 }, states = { .n = 0 };
 	pid_t pid = getpid();
-	char rbuf[256], sbuf[128];
+	char rbuf[256], sbuf[128], line[128];
 	int fd;
 
 	fd = open("/proc/self/patch_state", O_RDONLY);
@@ -135,7 +135,7 @@ static int child(const char *stopfile, pid_t parent, int readyfd)
 			v = 1;
 		} else {
 			if (violations++ < MAX_SHOWN)
-				dprintf(1, "child %d: violation: getpid() returned %ld, neither %d nor %ld\n",
+				dprintf(1, "child %d: violation: getpid() = %ld, not %d/%ld\n",
 					pid, r, pid, pid + TRANS_GETPID_PATCHED);
 			continue;
 		}
@@ -143,7 +143,7 @@ static int child(const char *stopfile, pid_t parent, int readyfd)
 		if (s1 == s2 && (s1 == 0 || s1 == 1)) {
 			checked[s1]++;
 			if (v != s1 && violations++ < MAX_SHOWN)
-				dprintf(1, "child %d: violation: call %lu: patch_state %d before and after, but the %s getpid() ran\n",
+				dprintf(1, "child %d: violation: call %lu: state %d, %s getpid()\n",
 					pid, calls, s1, result_name(v));
 		}
 		if (calls == 1 && write(readyfd, "r", 1) != 1)
@@ -152,8 +152,11 @@ static int child(const char *stopfile, pid_t parent, int readyfd)
 
 	seq_format(rbuf, sizeof(rbuf), &results, 1);
 	seq_format(sbuf, sizeof(sbuf), &states, 0);
-	dprintf(1, "child %d: calls=%lu checked0=%lu checked1=%lu results=%s states=%s violations=%lu\n",
-		pid, calls, checked[0], checked[1], rbuf, sbuf, violations);
+	/* One write per report: the children share stdout. */
+	snprintf(line, sizeof(line), "child %d: calls=%lu checked0=%lu checked1=%lu ",
+		 pid, calls, checked[0], checked[1]);
+	dprintf(1, "%sresults=%s states=%s violations=%lu\n", line, rbuf, sbuf,
+		violations);
 	return violations ? 1 : 0;
 }
 
@@ -163,7 +166,8 @@ int main(int argc, char **argv)
 	pid_t parent = getpid(), pid;
 	char c;
 
-	if (argc != 3 || (nproc = atoi(argv[1])) < 1 || nproc > MAX_CHILDREN) {
+	nproc = argc == 3 ? atoi(argv[1]) : 0;
+	if (nproc < 1 || nproc > MAX_CHILDREN) {
 		fprintf(stderr, "usage: %s NPROC(1-%d) STOPFILE\n", argv[0],
 			MAX_CHILDREN);
 		return 2;
@@ -180,7 +184,7 @@ int main(int argc, char **argv)
 		}
 		if (!pid) {
 			close(pipefd[0]);
-			_exit(child(argv[2], parent, pipefd[1]));
+			_exit(run_child(argv[2], parent, pipefd[1]));
 		}
 		dprintf(1, "child %d\n", pid);
 	}
