@@ -29,8 +29,8 @@ phase "selftests: build and install our kselftests for $k"
 # a test_modules directory (if any) builds against this kernel.
 make -s -C "$TREE/tools/testing/selftests" TARGETS=livepatch \
 	O="$OUT" KDIR="$OUT" INSTALL_PATH="$DEST.new" install 2>&1 |
-	grep -v -e '^Emit Tests' -e '^  \(CC\|LD\|MODPOST\)' -e '^make.*: \(Entering\|Leaving\)' || true
-[ "${PIPESTATUS[0]}" = 0 ] || die "building our livepatch selftests failed"
+	{ grep -v -e '^Emit Tests' -e '^  \(CC\|LD\|MODPOST\)' -e '^make.*: \(Entering\|Leaving\)' || true; } ||
+	die "building our livepatch selftests failed"
 mv "$DEST.new" "$DEST"
 echo "selftests: $(grep -c . "$DEST/kselftest-list.txt" || true) tests in $DEST"
 phase_end

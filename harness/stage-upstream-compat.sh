@@ -28,8 +28,8 @@ rm -rf "$DEST.new"
 # Quiet build; errors still show.
 make -s -C "$COMPAT/tools/testing/selftests" TARGETS=livepatch \
 	KDIR="$OUT" INSTALL_PATH="$DEST.new" install 2>&1 |
-	grep -v -e '^Emit Tests' -e '^  \(CC\|LD\|MODPOST\)' -e '^make.*: \(Entering\|Leaving\)' || true
-[ "${PIPESTATUS[0]}" = 0 ] || die "building the upstream livepatch selftests failed"
+	{ grep -v -e '^Emit Tests' -e '^  \(CC\|LD\|MODPOST\)' -e '^make.*: \(Entering\|Leaving\)' || true; } ||
+	die "building the upstream livepatch selftests failed"
 mods=$(ls "$DEST.new"/livepatch/test_modules/*.ko 2>/dev/null | wc -l)
 [ "$mods" -gt 0 ] || die "no test modules were built for $k"
 rm -rf "$DEST" && mv "$DEST.new" "$DEST"

@@ -678,7 +678,8 @@ static int klp_module_patch_object(struct klp_patch *patch,
 	if (ret) {
 		pr_warn("failed to apply patch '%s' to module '%s' (%d)\n",
 			klp_patch_name(patch), mod->name, ret);
-		obj->pre_patch_ran = false;
+		/* pre_patch succeeded: undo what it set up. */
+		klp_run_post_unpatch(obj);
 		goto clear;
 	}
 	if (patch == klp_transition_patch)
