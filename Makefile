@@ -11,7 +11,8 @@ export KLP_CACHE
 H := harness
 
 .PHONY: help deps base kernel reference kernel-ours kernel-upstream demo \
-	check check-upstream suite vm clean lint series series-check apply
+	check check-upstream suite vm clean lint series series-check apply \
+	bench bench-transition
 
 help:
 	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
@@ -23,6 +24,8 @@ help:
 	@echo '  make kernel          build our kernel'
 	@echo '  make reference       build the upstream reference kernel'
 	@echo '  make lint            checkpatch, kernel-doc, W=1 + sparse, htmldocs on our files'
+	@echo '  make bench           enable/disable time and memory, 1..1000 functions, ours vs upstream'
+	@echo '  make bench-transition  transition time under load, ours vs upstream'
 	@echo '  make series          the repository as a git format-patch series (cache)'
 	@echo '  make series-check    git am, build and checkpatch --strict patch by patch'
 	@echo '  make apply KSRC=<linux-6.12.y tree>  lay the series on that tree'
@@ -60,6 +63,12 @@ vm: kernel-$(KERNEL)
 
 lint: base
 	@$(H)/lint.sh
+
+bench: kernel-ours kernel-upstream
+	@$(H)/bench/scale.sh
+
+bench-transition: kernel-ours kernel-upstream
+	@BENCH=transition $(H)/bench/scale.sh
 
 series: base
 	@$(H)/series.py make
