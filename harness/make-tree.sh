@@ -78,7 +78,9 @@ manifest=$TREE/.klp-manifest
 if [ -f "$manifest" ]; then
 	comm -23 "$manifest" "$manifest.new" | while read -r f; do
 		rm -f "$TREE/$f"
-		[ -f "$BASE/$f" ] && ln "$BASE/$f" "$TREE/$f"
+		if [ -f "$BASE/$f" ]; then
+			ln "$BASE/$f" "$TREE/$f"
+		fi
 	done
 fi
 
