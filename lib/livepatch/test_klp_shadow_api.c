@@ -343,9 +343,12 @@ static void tsa_atomic_round(void *obj, struct tsa_atomic_result *r)
 	r->freed = !klp_shadow_get(obj, TSA_ID_A);
 }
 
+#define TSA_ATOMIC_FMT \
+	"%s: get_or_alloc: %s, get: %s, get_or_alloc again: %s, ctor once: %s, freed: %s"
+
 static void tsa_atomic_report(const char *where, struct tsa_atomic_result *r)
 {
-	tsa_report("%s: get_or_alloc: %s, get: %s, get_or_alloc again: %s, ctor once: %s, freed: %s",
+	tsa_report(TSA_ATOMIC_FMT,
 		   where, yes_no(r->alloc_ok), yes_no(r->get_ok),
 		   yes_no(r->again_ok), yes_no(r->ctor_once), yes_no(r->freed));
 }
@@ -598,6 +601,9 @@ static int tsa_alloc_range(unsigned long *objs, int from, int to)
 	return 0;
 }
 
+#define TSA_LOOKUP_FMT \
+	"info: a lookup takes %llu.%03llu ns among %d variables, %llu.%03llu ns among %d"
+
 static int tsa_run_scale(void)
 {
 	u64 few_ps, many_ps;	/* picoseconds per lookup */
@@ -626,7 +632,7 @@ static int tsa_run_scale(void)
 	}
 	tsa_report("scale: %d variables found with their own data: %d",
 		   TSA_MANY, found);
-	tsa_report("info: a lookup takes %llu.%03llu ns among %d variables, %llu.%03llu ns among %d",
+	tsa_report(TSA_LOOKUP_FMT,
 		   few_ps / 1000, few_ps % 1000, TSA_FEW,
 		   many_ps / 1000, many_ps % 1000, TSA_MANY);
 	tsa_report("scale: lookups among %d variables at most %dx slower than among %d: %s",

@@ -91,7 +91,7 @@ klp_expect_true() {
 
 	shift
 	if "$@"; then
-		klp_expect "$what" yes yes
+		klp_expect "$what" yes "yes"
 	else
 		klp_expect "$what" "'$*' succeeds" "it fails"
 	fi
@@ -347,7 +347,8 @@ klp_setup() {
 	[ "$(id -u)" = 0 ] || klp_skip "must run as root"
 	[ -d "$KLP_SYSFS" ] || klp_skip "no $KLP_SYSFS: CONFIG_LIVEPATCH=y is needed"
 	modinfo test_klp_target >/dev/null 2>&1 ||
-		klp_skip "no test module test_klp_target for $(uname -r): CONFIG_TEST_LIVEPATCH=m is needed"
+		klp_skip "no test module test_klp_target for $(uname -r):" \
+			"CONFIG_TEST_LIVEPATCH=m is needed"
 	[ -w "$KLP_DYNDBG" ] ||
 		klp_skip "no $KLP_DYNDBG: CONFIG_DYNAMIC_DEBUG=y and debugfs are needed"
 

@@ -38,7 +38,8 @@ klp_trans_bg=
 klp_trans_setup() {
 	klp_setup
 	modinfo $KLP_TRANS_TARGET >/dev/null 2>&1 ||
-		klp_skip "no test module $KLP_TRANS_TARGET for $(uname -r): CONFIG_TEST_LIVEPATCH=m is needed"
+		klp_skip "no test module $KLP_TRANS_TARGET for $(uname -r):" \
+			"CONFIG_TEST_LIVEPATCH=m is needed"
 	klp_trans_tmp=$(mktemp -d /tmp/klp-trans.XXXXXX) ||
 		klp_fail "cannot make a scratch directory"
 	trap 'klp_trans_cleanup; klp_cleanup' EXIT
@@ -67,7 +68,8 @@ klp_trans_cleanup() {
 # klp_trans_need_debugfs FILE: skip unless our debugfs file exists.
 klp_trans_need_debugfs() {
 	[ -e "$KLP_DEBUGFS/$1" ] ||
-		klp_skip "no $KLP_DEBUGFS/$1: the kernel's livepatch lacks this debugfs interface (our implementation has it, upstream 6.12 does not)"
+		klp_skip "no $KLP_DEBUGFS/$1: the kernel's livepatch lacks this debugfs interface" \
+			"(our implementation has it, upstream 6.12 does not)"
 }
 
 # klp_trans_expect_eventually WHAT EXPECTED COMMAND...: poll until
@@ -101,7 +103,7 @@ klp_trans_write_refused() {
 	if (echo "$1" > "$2") 2>/dev/null; then
 		klp_expect "echo $1 > $2 is refused" refused accepted
 	else
-		klp_expect "echo $1 > $2 is refused" refused refused
+		klp_expect "echo $1 > $2 is refused" refused "refused"
 	fi
 }
 
@@ -160,7 +162,9 @@ klp_trans_transition() {
 # tasks" after 15 s of a stalled transition, and the wording of the
 # warning of a forced transition differs between implementations.
 klp_trans_log_seen() {
-	klp_log_seen | grep -vE 'livepatch: signaling remaining tasks|forcing remaining tasks to the' || true
+	klp_log_seen |
+		grep -vE 'livepatch: signaling remaining tasks|forcing remaining tasks to the' ||
+		true
 }
 
 klp_trans_expect_log() {

@@ -60,7 +60,8 @@ $A: exit
 % rmmod $BUSY
 $BUSY: exit"
 
-klp_say "case 2: a module loaded and unloaded during the held transition, then the patch is disabled"
+klp_say "case 2: a module loaded and unloaded during the held transition," \
+	"then the patch is disabled"
 klp_log_start
 klp_insert $BUSY hold=1
 klp_insert $P

@@ -44,7 +44,8 @@ livepatch: '$P': unpatching complete"
 
 [ "$(set_ftrace 1)" = ok ] || klp_fail "cannot set kernel.ftrace_enabled=1 again"
 klp_load $P
-klp_expect "/proc/cmdline with ftrace back on" "$P: patched cmdline_proc_show" "$(cat /proc/cmdline)"
+klp_expect "/proc/cmdline with ftrace back on" "$P: patched cmdline_proc_show" \
+	"$(cat /proc/cmdline)"
 klp_disable $P
 klp_remove $P
 

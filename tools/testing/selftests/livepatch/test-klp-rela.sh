@@ -19,7 +19,8 @@ R=test_klp_rela
 B=test_klp_rela_badsym
 for m in $R $B; do
 	[ -f "$KLP_DIR/$m.ko" ] ||
-		klp_skip "no $KLP_DIR/$m.ko: the kselftest Makefile makes it from \$KDIR/lib/livepatch/$m.ko"
+		klp_skip "no $KLP_DIR/$m.ko:" \
+			"the kselftest Makefile makes it from \$KDIR/lib/livepatch/$m.ko"
 done
 
 klp_insert $T

@@ -17,7 +17,9 @@ klp_setup
 P=test_klp_refuse
 
 [ -d /sys/kernel/debug/livepatch ] ||
-	klp_skip "this livepatch does not check patches for duplicate functions and double registration (no /sys/kernel/debug/livepatch: not this tree's livepatch)"
+	klp_skip "this livepatch does not check patches for duplicate functions" \
+		"and double registration" \
+		"(no /sys/kernel/debug/livepatch: not this tree's livepatch)"
 
 cmdline=$(cat /proc/cmdline)
 

@@ -19,7 +19,8 @@ BADSYM=$KLP_DIR/test_klp_rela_badsym.ko
 # errno | module or .ko file | parameters | the defect
 ROWS=(
 "EINVAL|test_klp_refuse|defect=unknown_func|a vmlinux function that does not exist"
-"EINVAL|test_klp_refuse|defect=module_func_missing|a function the (loaded) module object does not have"
+"EINVAL|test_klp_refuse|defect=module_func_missing|"\
+"a function the (loaded) module object does not have"
 "EINVAL|test_klp_refuse|defect=long_object_name|an object name longer than a module name"
 "EINVAL|test_klp_refuse|defect=long_func_name|a function name longer than KSYM_NAME_LEN"
 "EINVAL|test_klp_refuse|defect=null_funcs|an object with a NULL funcs array"

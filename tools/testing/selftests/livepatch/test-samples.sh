@@ -23,7 +23,9 @@ OUR_DESC="Live patch sample: replaces /proc/cmdline's show function"
 desc=$(modinfo -F description livepatch-sample 2>/dev/null) ||
 	klp_skip "no livepatch-sample module for $(uname -r): CONFIG_SAMPLE_LIVEPATCH=m is needed"
 [ "$desc" = "$OUR_DESC" ] ||
-	klp_skip "the installed samples/livepatch modules are not this tree's (modinfo livepatch-sample: description '$desc'): upstream 6.12's samples are checked by harness/upstream-samples.sh"
+	klp_skip "the installed samples/livepatch modules are not this tree's" \
+		"(modinfo livepatch-sample: description '$desc'):" \
+		"upstream 6.12's samples are checked by harness/upstream-samples.sh"
 
 SAMPLE=livepatch_sample
 DEMO=livepatch_callbacks_demo
@@ -168,9 +170,9 @@ samples_wait_log "$BUSYMOD: busymod_work_fn: unpatched version, sleeping"
 klp_insert $DEMO
 klp_expect "$DEMO/transition while busymod_work_fn() sleeps" 1 "$(klp_attr $DEMO transition)"
 if [ -r /sys/kernel/debug/livepatch/pending ]; then
-	klp_expect "a kworker in /sys/kernel/debug/livepatch/pending, waiting for busymod_work_fn" yes \
-		"$(grep -q ' kworker/.* busymod_work_fn$' /sys/kernel/debug/livepatch/pending && echo yes ||
-			cat /sys/kernel/debug/livepatch/pending)"
+	pending=/sys/kernel/debug/livepatch/pending
+	klp_expect "a kworker in $pending, waiting for busymod_work_fn" yes \
+		"$(grep -q ' kworker/.* busymod_work_fn$' $pending && echo yes || cat $pending)"
 fi
 klp_wait_until "done with the transition of $DEMO" klp_transition_done $DEMO
 klp_disable $DEMO
@@ -292,7 +294,8 @@ samples_wait_log "^$SHMOD: freed reading $HEX$"
 klp_say "livepatch-shadow-fix1 keeps the notes in shadow variables"
 klp_load $FIX1
 samples_wait_log "^$FIX1: new reading $HEX, note kept in a shadow variable$"
-kept=$(klp_api_log_since_start | sed -nE "s/^$FIX1: new reading ($HEX), note kept in a shadow variable$/\1/p" | head -n1)
+kept=$(klp_api_log_since_start |
+	sed -nE "s/^$FIX1: new reading ($HEX), note kept in a shadow variable$/\1/p" | head -n1)
 samples_wait_log "^$FIX1: freed reading $kept, note: lifetime [0-9]+ ms$"
 samples_wait_log "^$FIX1: freed reading $HEX, made before the fix: its note was lost$"
 
@@ -302,11 +305,14 @@ klp_wait_until "rid of the replaced $FIX1" klp_patch_gone $FIX1
 # The readings fix1 made and did not free: alive when fix2 took over.
 fix1_made=$(klp_api_log_since_start | sed -nE "s/^$FIX1: new reading ($HEX), note kept.*/\1/p")
 fix1_freed=$(klp_api_log_since_start | sed -nE "s/^$FIX1: freed reading ($HEX), note:.*/\1/p")
-klp_expect "patches in sysfs after fix2 replaced fix1" $FIX2 "$(ls $KLP_SYSFS | tr '\n' ' ' | sed 's/ $//')"
+klp_expect "patches in sysfs after fix2 replaced fix1" $FIX2 \
+	"$(ls $KLP_SYSFS | tr '\n' ' ' | sed 's/ $//')"
 klp_remove $FIX1
 samples_wait_log "^$FIX2: taking over the notes of an earlier patch$"
-alive=$(comm -23 <(echo "$fix1_made" | sort) <(echo "$fix1_freed" | sort) | grep . | tr '\n' '|' | sed 's/|$//')
-klp_expect "readings made under fix1 still alive when fix2 came" yes "$([ -n "$alive" ] && echo yes || echo none)"
+alive=$(comm -23 <(echo "$fix1_made" | sort) <(echo "$fix1_freed" | sort) |
+	grep . | tr '\n' '|' | sed 's/|$//')
+klp_expect "readings made under fix1 still alive when fix2 came" yes \
+	"$([ -n "$alive" ] && echo yes || echo none)"
 samples_wait_log "^$FIX2: freed reading ($alive), note: lifetime [0-9]+ ms, expiry checks: [0-9]+$"
 samples_wait_log "^$FIX2: new reading $HEX, note kept in a shadow variable$"
 klp_expect "fix1's post_unpatch did not run (it was replaced)" no \

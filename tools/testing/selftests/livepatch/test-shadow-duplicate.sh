@@ -14,7 +14,9 @@ klp_setup
 M=test_klp_shadow_api
 
 [ -d /sys/kernel/debug/livepatch ] ||
-	klp_skip "not this tree's livepatch (no /sys/kernel/debug/livepatch): upstream 6.12 WARN()s on a duplicate klp_shadow_alloc(), a kernel WARNING fails the harness run"
+	klp_skip "not this tree's livepatch (no /sys/kernel/debug/livepatch):" \
+		"upstream 6.12 WARN()s on a duplicate klp_shadow_alloc()," \
+		"a kernel WARNING fails the harness run"
 
 klp_log_start
 klp_insert $M run=duplicate

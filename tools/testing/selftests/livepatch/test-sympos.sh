@@ -16,7 +16,8 @@ T=test_klp_target
 P=test_klp_sympos
 
 klp_insert $T
-read -r -a in_kallsyms <<< "$(awk -v m="[$T]" '$3 == "tgt_twin" && $4 == m { print $1 }' /proc/kallsyms | xargs)"
+read -r -a in_kallsyms <<< \
+	"$(awk -v m="[$T]" '$3 == "tgt_twin" && $4 == m { print $1 }' /proc/kallsyms | xargs)"
 [ ${#in_kallsyms[@]} -eq 2 ] ||
 	klp_fail "expected two tgt_twin in /proc/kallsyms for $T, found: ${in_kallsyms[*]}"
 read -r main_addr twin_addr <<< "$(klp_param $T twin_addrs)"
@@ -27,7 +28,8 @@ for pos in 1 2; do
 	case "${in_kallsyms[pos - 1]}" in
 	"$main_addr") file=main expected="patched twin" ;;
 	"$twin_addr") file=twin expected="main patched" ;;
-	*) klp_fail "tgt_twin #$pos of /proc/kallsyms is at ${in_kallsyms[pos - 1]}, neither $main_addr nor $twin_addr" ;;
+	*) klp_fail "tgt_twin #$pos of /proc/kallsyms is at ${in_kallsyms[pos - 1]}," \
+		"neither $main_addr nor $twin_addr" ;;
 	esac
 	klp_say "tgt_twin #$pos in /proc/kallsyms is the one of the $file file"
 

@@ -17,7 +17,8 @@ PATCHED="patched by $P"
 klp_trans_setup
 # klp_setup removed every test module that it could.
 klp_is_loaded $P &&
-	klp_skip "$P is still loaded, pinned by an earlier forced transition: this test needs a fresh boot"
+	klp_skip "$P is still loaded, pinned by an earlier forced transition:" \
+		"this test needs a fresh boot"
 
 klp_log_start
 klp_insert $T
@@ -54,15 +55,17 @@ rmmod_pinned() {
 	if rmmod $P >/dev/null 2>&1; then
 		klp_expect "rmmod $P $1" refused removed
 	else
-		klp_expect "rmmod $P $1" refused refused
+		klp_expect "rmmod $P $1" refused "refused"
 	fi
 	klp_expect "$P still loaded $1" yes "$(klp_is_loaded $P && echo yes || echo no)"
 }
 rmmod_pinned "while a task sleeps in its code"
 
 klp_trans_gate open
-klp_expect "what the forced sleeper in the original returned" original "$(klp_trans_result klp_sleeper_a)"
-klp_expect "what the forced sleeper in the patch returned" "$PATCHED" "$(klp_trans_result klp_sleeper_b)"
+klp_expect "what the forced sleeper in the original returned" original \
+	"$(klp_trans_result klp_sleeper_a)"
+klp_expect "what the forced sleeper in the patch returned" "$PATCHED" \
+	"$(klp_trans_result klp_sleeper_b)"
 rmmod_pinned "once nothing runs its code"
 
 klp_remove $T

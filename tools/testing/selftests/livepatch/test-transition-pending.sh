@@ -66,7 +66,8 @@ klp_trans_write 1 $KLP_SYSFS/$P/enabled
 klp_trans_expect_eventually "$PENDING after the reversal, once the others switched" \
 	"$C klp_sleeper_c 0 trans_wait" pending
 klp_trans_gate open
-klp_expect "what the sleeper in the patch returned" "patched by $P" "$(klp_trans_result klp_sleeper_b)"
+klp_expect "what the sleeper in the patch returned" "patched by $P" \
+	"$(klp_trans_result klp_sleeper_b)"
 klp_expect "what the sleeper in the original returned" original "$(klp_trans_result klp_sleeper_c)"
 klp_wait_until "done with the transition of $P" klp_transition_done $P
 klp_expect "$PENDING after the reversed unpatching" "" "$(pending)"

@@ -62,7 +62,8 @@ klp_trans_sleep klp_sleeper_c
 C=$(klp_trans_pid klp_sleeper_c)
 klp_expect "patch_state of the sleeper before unpatching" -1 "$(klp_trans_state "$C")"
 klp_trans_write 0 $KLP_SYSFS/$P/enabled
-klp_trans_expect_eventually "patch_state of the bystander once it switched back" 0 klp_trans_state $S
+klp_trans_expect_eventually "patch_state of the bystander once it switched back" 0 \
+	klp_trans_state $S
 klp_trans_expect_eventually "patch_state of this shell once it switched back" 0 klp_trans_state $$
 klp_expect "$P/transition while the sleeper is in the patch" 1 "$(klp_trans_transition $P)"
 klp_expect "patch_state of the sleeper (the initial state)" 1 "$(klp_trans_state "$C")"

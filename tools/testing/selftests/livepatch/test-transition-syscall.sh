@@ -92,7 +92,8 @@ for p in $CHILDREN; do
 		"$(echo "$line" | sed -n 's/.* violations=\([^ ]*\).*/\1/p')"
 	for s in 0 1; do
 		klp_expect "getpid() caller $p made calls checked in patch_state $s" yes \
-			"$(echo "$line" | grep -qE " checked$s=[1-9]" && echo yes || echo "no: $line")"
+			"$(echo "$line" | grep -qE " checked$s=[1-9]" &&
+				echo yes || echo "no: $line")"
 	done
 done
 klp_say "klp_trans_getpid output:"
