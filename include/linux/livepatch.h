@@ -47,7 +47,6 @@ struct klp_site;
  * @stack_node:	private: entry on the site's stack of functions, newest first
  * @node:	private: entry on the object's list of functions
  * @kobj:	private: sysfs directory "<old_name>,<sympos>"
- * @kobj_added:	private: @kobj was added to sysfs
  * @nop:	private: an atomic-replace entry that restores the old code
  * @patched:	private: @stack_node is on the site's stack
  * @transition:	private: the function changes in the running transition
@@ -66,7 +65,6 @@ struct klp_func {
 	struct list_head stack_node;
 	struct list_head node;
 	struct kobject kobj;
-	bool kobj_added;
 	bool nop;
 	bool patched;
 	bool transition;
@@ -103,7 +101,6 @@ struct klp_callbacks {
  * @kobj:	private: sysfs directory "vmlinux" or the module name
  * @func_list:	private: the object's functions, static and no-op ones
  * @node:	private: entry on the patch's list of objects
- * @kobj_added:	private: @kobj was added to sysfs
  * @dynamic:	private: allocated by the core for atomic replace
  * @patched:	private: the object's functions are redirected
  * @pre_patch_ran: private: pre_patch succeeded, post_unpatch is owed
@@ -120,7 +117,6 @@ struct klp_object {
 	struct kobject kobj;
 	struct list_head func_list;
 	struct list_head node;
-	bool kobj_added;
 	bool dynamic;
 	bool patched;
 	bool pre_patch_ran;
@@ -149,7 +145,6 @@ struct klp_state {
  * @list:	private: entry on the list of registered patches
  * @kobj:	private: /sys/kernel/livepatch/<module name>
  * @obj_list:	private: the patch's objects, static and dynamic ones
- * @kobj_added:	private: @kobj was added to sysfs
  * @enabled:	private: the patch is enabled or being enabled
  * @forced:	private: a forced transition touched it; its module stays
  * @free_work:	private: releases the patch outside sysfs callbacks
@@ -166,7 +161,6 @@ struct klp_patch {
 	struct list_head list;
 	struct kobject kobj;
 	struct list_head obj_list;
-	bool kobj_added;
 	bool enabled;
 	bool forced;
 	struct work_struct free_work;

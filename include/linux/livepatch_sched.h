@@ -14,12 +14,14 @@
 #include <linux/jump_label.h>
 #include <linux/static_call_types.h>
 
-#ifdef CONFIG_LIVEPATCH
-
+#ifndef CONFIG_LIVEPATCH
+static inline void __klp_sched_try_switch(void) {}
+static inline void klp_sched_try_switch(void) {}
+#else
 void __klp_sched_try_switch(void);
 
+/* With dynamic preemption, the scheduler calls __klp_sched_try_switch(). */
 #if !defined(CONFIG_PREEMPT_DYNAMIC) || !defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL)
-
 DECLARE_STATIC_KEY_FALSE(klp_sched_try_switch_key);
 
 /**
@@ -32,14 +34,7 @@ static __always_inline void klp_sched_try_switch(void)
 	if (static_branch_unlikely(&klp_sched_try_switch_key))
 		__klp_sched_try_switch();
 }
-
-#endif /* !CONFIG_PREEMPT_DYNAMIC || !CONFIG_HAVE_PREEMPT_DYNAMIC_CALL */
-
-#else /* !CONFIG_LIVEPATCH */
-
-static inline void klp_sched_try_switch(void) {}
-static inline void __klp_sched_try_switch(void) {}
-
+#endif
 #endif /* CONFIG_LIVEPATCH */
 
 #endif /* _LINUX_LIVEPATCH_SCHED_H_ */

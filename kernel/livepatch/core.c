@@ -248,16 +248,15 @@ static int klp_add_nops(struct klp_patch *patch)
 /* Attach a module object to its module, if that module is live. */
 static void klp_find_object_module(struct klp_object *obj)
 {
-	struct module *mod;
+	struct module *mod = NULL;
 
-	if (!klp_is_module(obj))
-		return;
 	/* klp_alive changes under klp_mutex only: the module stays. */
-	rcu_read_lock_sched();
-	mod = find_module(obj->name);
-	if (mod && mod->klp_alive)
-		obj->mod = mod;
-	rcu_read_unlock_sched();
+	if (klp_is_module(obj)) {
+		preempt_disable();
+		mod = find_module(obj->name);
+		preempt_enable();
+	}
+	obj->mod = mod && mod->klp_alive ? mod : NULL;
 }
 
 /* Free the no-op entries (and their dynamic objects) after a replace. */

@@ -257,6 +257,24 @@ static bool klp_try_switch_task(struct task_struct *task)
 	return !task_call_func(task, klp_check_task, &c);
 }
 
+/* The idle task of @cpu: offline, it runs nothing patchable; else its loop. */
+static bool klp_try_switch_idle(unsigned int cpu)
+{
+	struct task_struct *idle = idle_task(cpu);
+
+	if (idle->patch_state == klp_target_state)
+		return true;
+	if (!cpu_online(cpu)) {
+		clear_tsk_thread_flag(idle, TIF_PATCH_PENDING);
+		idle->patch_state = klp_target_state;
+		return true;
+	}
+	if (klp_try_switch_task(idle))
+		return true;
+	wake_up_if_idle(cpu);
+	return false;
+}
+
 static void klp_kick(void)
 {
 	mod_delayed_work(system_wq, &klp_transition_work, 0);
@@ -510,20 +528,8 @@ void klp_transition_try_complete(void)
 	read_unlock(&tasklist_lock);
 
 	cpus_read_lock();
-	for_each_possible_cpu(cpu) {
-		task = idle_task(cpu);
-		if (cpu_online(cpu)) {
-			if (!klp_try_switch_task(task)) {
-				pending++;
-				/* Its idle loop switches it. */
-				wake_up_if_idle(cpu);
-			}
-		} else if (task->patch_state != klp_target_state) {
-			/* Offline: it runs nothing that could be patched. */
-			clear_tsk_thread_flag(task, TIF_PATCH_PENDING);
-			task->patch_state = klp_target_state;
-		}
-	}
+	for_each_possible_cpu(cpu)
+		pending += !klp_try_switch_idle(cpu);
 	cpus_read_unlock();
 	atomic_sub(KLP_PENDING_BIAS - pending, &klp_pending);
 
