@@ -21,6 +21,10 @@ export ARCH=x86_64
 export KBUILD_BUILD_TIMESTAMP='Mon Jan  1 00:00:00 UTC 2024'
 export KBUILD_BUILD_USER=klp KBUILD_BUILD_HOST=harness
 export CCACHE_DIR=${CCACHE_DIR:-$KLP_CACHE/ccache}
+# Paths below the cache's parent are hashed relative to the build
+# directory, so caches laid out alike (KLP_CACHE=~/.cache/klp-x for a
+# second work tree) share ccache hits.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$KLP_CACHE")}
 
 # The paths that make up the series (owned by this repository).
 OWNED_DIRS="kernel/livepatch lib/livepatch samples/livepatch
