@@ -17,6 +17,10 @@
  *   run=concurrent  kthreads racing on get_or_alloc of the same variables
  *   run=scale       lookups among many variables
  *   run=duplicate   klp_shadow_alloc() of a variable that exists
+ *   run=leave       leaves one variable <&init_task, TSA_ID_C> allocated
+ *                   when the module goes: the core must keep it
+ *   run=claim       finds what run=leave left and frees it, destructor
+ *                   and all
  *
  * Its ids are private (TSA_ID_*): no other user's variables are touched,
  * not even by klp_shadow_free_all().
@@ -33,6 +37,7 @@
 #include <linux/livepatch.h>
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
@@ -40,7 +45,7 @@
 
 static char *run = "api";
 module_param(run, charp, 0444);
-MODULE_PARM_DESC(run, "api, atomic, concurrent, scale or duplicate (default: api)");
+MODULE_PARM_DESC(run, "api, atomic, concurrent, scale, duplicate, leave or claim (default: api)");
 
 /* Ids no other shadow variable user has. */
 #define TSA_ID_A	0x6b6c7001UL
@@ -649,6 +654,39 @@ out:
 	return ret;
 }
 
+/* ---- run=leave, run=claim ---- */
+
+#define TSA_LEFT_VALUE	0x2222UL
+
+static int tsa_run_leave(void)
+{
+	unsigned long value = TSA_LEFT_VALUE;
+	struct tsa_var *v;
+
+	v = klp_shadow_alloc(&init_task, TSA_ID_C, TSA_SIZE, GFP_KERNEL,
+			     tsa_ctor, &value);
+	tsa_report("leave: variable allocated: %s", yes_no(v));
+	return v ? 0 : -ENOMEM;
+}
+
+static int tsa_run_claim(void)
+{
+	struct tsa_var *v = klp_shadow_get(&init_task, TSA_ID_C);
+
+	if (!v) {
+		tsa_report("claim: left variable: none");
+		return 0;
+	}
+	tsa_report("claim: left variable: value %#lx", v->value);
+	tsa_reset(0);
+	klp_shadow_free(&init_task, TSA_ID_C, tsa_dtor);
+	tsa_report("claim: dtor calls: %d, on its data: %s", tsa_calls.dtor_calls,
+		   yes_no(tsa_calls.dtor_data == v));
+	tsa_report("claim: get after free: %s",
+		   tsa_what(klp_shadow_get(&init_task, TSA_ID_C), NULL));
+	return 0;
+}
+
 static int __init tsa_init(void)
 {
 	int ret;
@@ -664,12 +702,17 @@ static int __init tsa_init(void)
 		ret = tsa_run_scale();
 	else if (!strcmp(run, "duplicate"))
 		ret = tsa_run_duplicate();
+	else if (!strcmp(run, "claim"))
+		ret = tsa_run_claim();
+	else if (!strcmp(run, "leave"))
+		ret = tsa_run_leave();
 	else
 		ret = -EINVAL;
-	/* Whatever happened, leave no variable behind. */
+	/* Whatever happened, leave no variable behind, unless told to. */
 	klp_shadow_free_all(TSA_ID_A, NULL);
 	klp_shadow_free_all(TSA_ID_B, NULL);
-	klp_shadow_free_all(TSA_ID_C, NULL);
+	if (strcmp(run, "leave"))
+		klp_shadow_free_all(TSA_ID_C, NULL);
 	pr_info("done (%d)\n", ret);
 	return ret;
 }

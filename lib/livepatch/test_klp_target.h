@@ -12,6 +12,7 @@
 
 /* test_klp_target_main.c: the patch targets with a unique name */
 const char *tgt_answer(void);
+const char *tgt_answer_alias(void);
 const char *tgt_probe(void);
 const char *tgt_untraceable(void);
 

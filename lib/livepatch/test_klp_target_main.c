@@ -15,6 +15,9 @@
  *                  static tgt_secret(), which no module can link against
  *     secret       tgt_secret() itself
  *     untraceable  tgt_untraceable(), notrace, so it cannot be patched
+ *
+ * tgt_answer_alias is a second name of tgt_answer()'s code: kallsyms has
+ * both at one address (test_klp_alias patches both).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,6 +30,8 @@ TGT_PATCHABLE const char *tgt_answer(void)
 {
 	return "original";
 }
+
+__alias(tgt_answer) const char *tgt_answer_alias(void);
 
 static TGT_PATCHABLE const char *tgt_twin(void)
 {

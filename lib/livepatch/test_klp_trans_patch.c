@@ -14,11 +14,17 @@
  *   test_klp_trans_target  trans_wait(), the function tasks sleep in,
  *                          says "patched by test_klp_trans_patch";
  *                          trans_spin_step() returns 1 instead of 0
+ *
+ * With replace=1 it registers as a cumulative (atomic replace) patch.
  */
 #include <linux/livepatch.h>
 #include <linux/module.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+
+static bool replace;
+module_param(replace, bool, 0444);
+MODULE_PARM_DESC(replace, "register as an atomic replace patch (default: no)");
 
 #define TRANS_GETPID_MAGIC	0x6b6c702d67657470UL	/* "klp-getp" */
 #define TRANS_GETPID_PATCHED	(1L << 40)
@@ -66,6 +72,7 @@ static struct klp_patch trans_patch = {
 
 static int __init trans_patch_init(void)
 {
+	trans_patch.replace = replace;
 	return klp_enable_patch(&trans_patch);
 }
 
