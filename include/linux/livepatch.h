@@ -40,7 +40,7 @@ struct klp_site;
  * @old_sympos:	which of several same-named symbols of the object is meant:
  *		0 means the name must be unique in the object, n > 0 picks the
  *		n-th occurrence in kallsyms order
- * @old_addr:	private: resolved address of the old function
+ * @old_func:	private: the old function, once resolved (tools read it)
  * @old_size:	private: size of the old function
  * @new_size:	private: size of the new function
  * @site:	private: the redirection site (ftrace location) it patches
@@ -58,7 +58,7 @@ struct klp_func {
 	unsigned long old_sympos;
 
 	/* private */
-	unsigned long old_addr;
+	void *old_func;
 	unsigned long old_size;
 	unsigned long new_size;
 	struct klp_site *site;
@@ -79,6 +79,8 @@ struct klp_object;
  * @post_patch:		after the patching transition completed
  * @pre_unpatch:	before the unpatching transition starts
  * @post_unpatch:	after the object was unpatched
+ * @post_unpatch_enabled: private: pre_patch succeeded (or there is none),
+ *			so post_unpatch is owed
  *
  * Callbacks run only for objects that are loaded.  post_unpatch runs only
  * where pre_patch ran and succeeded; pre_unpatch only where post_patch ran.
@@ -89,6 +91,7 @@ struct klp_callbacks {
 	void (*post_patch)(struct klp_object *obj);
 	void (*pre_unpatch)(struct klp_object *obj);
 	void (*post_unpatch)(struct klp_object *obj);
+	bool post_unpatch_enabled;
 };
 
 /**
@@ -103,7 +106,6 @@ struct klp_callbacks {
  * @node:	private: entry on the patch's list of objects
  * @dynamic:	private: allocated by the core for atomic replace
  * @patched:	private: the object's functions are redirected
- * @pre_patch_ran: private: pre_patch succeeded, post_unpatch is owed
  * @post_patch_ran: private: post_patch ran, pre_unpatch is owed
  */
 struct klp_object {
@@ -119,7 +121,6 @@ struct klp_object {
 	struct list_head node;
 	bool dynamic;
 	bool patched;
-	bool pre_patch_ran;
 	bool post_patch_ran;
 };
 
@@ -166,6 +167,33 @@ struct klp_patch {
 	struct work_struct free_work;
 	struct completion finish;
 };
+
+/*
+ * Walks over a patch's objects and an object's functions.  The _static
+ * ones walk the arrays the author wrote, up to their zeroed terminator,
+ * and work before klp_enable_patch(); the others walk the lists the core
+ * builds from them once the patch is registered, which also hold the
+ * entries the core adds for an atomic replace.
+ */
+#define klp_for_each_object_static(patch, obj) \
+	for (obj = (patch)->objs; obj->funcs || obj->name; obj++)
+
+#define klp_for_each_object(patch, obj) \
+	list_for_each_entry(obj, &(patch)->obj_list, node)
+
+#define klp_for_each_object_safe(patch, obj, tmp) \
+	list_for_each_entry_safe(obj, tmp, &(patch)->obj_list, node)
+
+#define klp_for_each_func_static(obj, func) \
+	for (func = (obj)->funcs; \
+	     func->old_name || func->new_func || func->old_sympos; \
+	     func++)
+
+#define klp_for_each_func(obj, func) \
+	list_for_each_entry(func, &(obj)->func_list, node)
+
+#define klp_for_each_func_safe(obj, func, tmp) \
+	list_for_each_entry_safe(func, tmp, &(obj)->func_list, node)
 
 int klp_enable_patch(struct klp_patch *patch);
 

@@ -23,7 +23,7 @@ int klp_run_pre_patch(struct klp_object *obj)
 
 	if (obj->callbacks.pre_patch)
 		ret = obj->callbacks.pre_patch(obj);
-	obj->pre_patch_ran = !ret;
+	obj->callbacks.post_unpatch_enabled = !ret;
 	return ret;
 }
 
@@ -33,7 +33,7 @@ int klp_run_pre_patch(struct klp_object *obj)
  */
 void klp_run_post_patch(struct klp_object *obj)
 {
-	if (!obj->pre_patch_ran)
+	if (!obj->callbacks.post_unpatch_enabled)
 		return;
 	if (obj->callbacks.post_patch)
 		obj->callbacks.post_patch(obj);
@@ -60,9 +60,9 @@ void klp_run_pre_unpatch(struct klp_object *obj)
 void klp_run_post_unpatch(struct klp_object *obj)
 {
 	obj->post_patch_ran = false;
-	if (!obj->pre_patch_ran)
+	if (!obj->callbacks.post_unpatch_enabled)
 		return;
-	obj->pre_patch_ran = false;
+	obj->callbacks.post_unpatch_enabled = false;
 	if (obj->callbacks.post_unpatch)
 		obj->callbacks.post_unpatch(obj);
 }

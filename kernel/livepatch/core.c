@@ -93,7 +93,7 @@ static int klp_check_patch(struct klp_patch *patch)
 		return -EINVAL;
 	}
 
-	for (obj = patch->objs; obj->name || obj->funcs; obj++) {
+	klp_for_each_object_static(patch, obj) {
 		const char *oname = klp_object_name(obj);
 
 		if (!obj->funcs) {
@@ -114,9 +114,7 @@ static int klp_check_patch(struct klp_patch *patch)
 				return -EINVAL;
 			}
 		}
-		for (func = obj->funcs;
-		     func->old_name || func->new_func || func->old_sympos;
-		     func++) {
+		klp_for_each_func_static(obj, func) {
 			if (!func->old_name || !func->new_func) {
 				pr_err("'%s': object '%s': function '%s' lacks %s\n",
 				       pname, oname,
@@ -140,10 +138,10 @@ static int klp_check_patch(struct klp_patch *patch)
 			}
 		}
 	}
-	if (patch->objs == obj) {
-		pr_err("'%s': patch has no objects\n", pname);
-		return -EINVAL;
-	}
+	/*
+	 * A patch without objects is valid: replacing, it reverts every
+	 * earlier patch (possibly carrying only states); else it is a no-op.
+	 */
 	return klp_states_check(patch);
 }
 
@@ -177,16 +175,14 @@ static void klp_init_patch_early(struct klp_patch *patch)
 	patch->enabled = false;
 	patch->forced = false;
 
-	for (obj = patch->objs; obj->name || obj->funcs; obj++) {
+	klp_for_each_object_static(patch, obj) {
 		obj->mod = NULL;
 		obj->dynamic = false;
 		obj->patched = false;
-		obj->pre_patch_ran = false;
+		obj->callbacks.post_unpatch_enabled = false;
 		obj->post_patch_ran = false;
 		klp_init_object_early(patch, obj);
-		for (func = obj->funcs;
-		     func->old_name || func->new_func || func->old_sympos;
-		     func++) {
+		klp_for_each_func_static(obj, func) {
 			func->nop = false;
 			func->patched = false;
 			func->transition = false;
@@ -248,15 +244,26 @@ static int klp_add_nops(struct klp_patch *patch)
 /* Attach a module object to its module, if that module is live. */
 static void klp_find_object_module(struct klp_object *obj)
 {
-	struct module *mod = NULL;
+	struct module *mod;
 
-	/* klp_alive changes under klp_mutex only: the module stays. */
-	if (klp_is_module(obj)) {
-		preempt_disable();
-		mod = find_module(obj->name);
-		preempt_enable();
-	}
-	obj->mod = mod && mod->klp_alive ? mod : NULL;
+	lockdep_assert_held(&klp_mutex);
+
+	obj->mod = NULL;
+	if (!klp_is_module(obj))
+		return;
+
+	/*
+	 * find_module() may return a module that is being freed: only
+	 * while preemption is off (RCU-sched, which free_module() waits
+	 * for) may its fields be read.  klp_alive is set and cleared under
+	 * klp_mutex, which we hold: a module seen alive stays until
+	 * klp_module_going() runs, after we drop the mutex.
+	 */
+	preempt_disable();
+	mod = find_module(obj->name);
+	if (mod && mod->klp_alive)
+		obj->mod = mod;
+	preempt_enable();
 }
 
 /* Free the no-op entries (and their dynamic objects) after a replace. */
@@ -328,10 +335,15 @@ static void klp_transition_finished(struct klp_patch *patch, int target)
 	lockdep_assert_held(&klp_mutex);
 
 	if (target == KLP_TRANSITION_PATCHED && patch->replace) {
-		/* Replaced patches leave silently: no unpatch callbacks. */
+		/*
+		 * A cumulative patch replaces the patches older than itself,
+		 * never newer ones: those were stacked on it while a reversal
+		 * was pending.  Replaced patches leave silently, without
+		 * unpatch callbacks.
+		 */
 		klp_for_each_patch(old) {
 			if (old == patch)
-				continue;
+				break;
 			klp_unredirect_objects(old, NULL, false);
 			WRITE_ONCE(old->enabled, false);
 		}
@@ -356,9 +368,11 @@ static void klp_transition_finished(struct klp_patch *patch, int target)
 	klp_transition_end();
 
 	if (target == KLP_TRANSITION_PATCHED && patch->replace) {
-		list_for_each_entry_safe(old, tmp, &klp_patches, list)
-			if (old != patch)
-				klp_free_patch_async(old);
+		list_for_each_entry_safe(old, tmp, &klp_patches, list) {
+			if (old == patch)
+				break;
+			klp_free_patch_async(old);
+		}
 		klp_free_nops(patch);
 	} else if (target == KLP_TRANSITION_UNPATCHED &&
 		   patch != klp_enabling) {
@@ -580,9 +594,12 @@ int klp_patch_force(struct klp_patch *patch)
 	if (klp_transition_target() == KLP_TRANSITION_UNPATCHED) {
 		patch->forced = true;
 	} else if (patch->replace) {
-		klp_for_each_patch(p)
-			if (p != patch)
-				p->forced = true;
+		/* Only the patches it replaces: older ones. */
+		klp_for_each_patch(p) {
+			if (p == patch)
+				break;
+			p->forced = true;
+		}
 	}
 	klp_transition_try_complete();
 	mutex_unlock(&klp_mutex);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * What a transition waits for, and what transitions cost
+ * What a transition waits for, what transitions cost, which shadow
+ * variables exist
  *
  *   /sys/kernel/debug/livepatch/pending          tasks the running
  *       transition waits for: "pid comm patch_state reason", where reason
@@ -10,11 +11,16 @@
  *       one line each, counters as "name=value"
  *   /sys/kernel/debug/livepatch/signal_delay_ms  how long a transition
  *       waits before it wakes or fake-signals stuck tasks
+ *   /sys/kernel/debug/livepatch/redirect         counters of the ftrace
+ *       side: "sites=<patched locations> sites_allocated=<allocated>"
+ *   /sys/kernel/debug/livepatch/shadow           every shadow variable:
+ *       "owner=<module> state=loaded|removed obj=<ptr> id=<id> size=<n>"
  *
  * Nothing here is ABI; see Documentation/livepatch/observability.rst.
  */
 
 #include <linux/debugfs.h>
+#include <linux/ktime.h>
 #include <linux/seq_file.h>
 #include "internal.h"
 
@@ -37,20 +43,39 @@ static int klp_transitions_show(struct seq_file *m, void *v)
 		unsigned int idx = (klp_stats_next - n + i) % KLP_STATS_HISTORY;
 		struct klp_transition_stats *s = &klp_stats[idx];
 
-		seq_printf(m, "patch=%s target=%s state=%s duration_us=%llu passes=%lu tasks=%lu checked=%lu signalled=%lu reversals=%u\n",
+		/* A running transition shows how long it has run so far. */
+		u64 ns = s->done ? s->duration_ns : ktime_get_ns() - s->start_ns;
+
+		seq_printf(m, "patch=%s target=%s state=%s duration_us=%llu passes=%lu tasks=%lu checked=%lu signalled=%lu reversals=%u signal_rounds=%lu\n",
 			   s->patch,
 			   s->target == KLP_TRANSITION_PATCHED ?
 			   "patched" : "unpatched",
 			   !s->done ? "running" : s->canceled ? "canceled" :
 			   s->forced ? "forced" : "complete",
-			   s->duration_ns / NSEC_PER_USEC, s->passes,
+			   ns / NSEC_PER_USEC, s->passes,
 			   s->tasks_total, s->tasks_checked,
-			   s->tasks_signalled, s->reversals);
+			   s->tasks_signalled, s->reversals, s->signal_rounds);
 	}
 	mutex_unlock(&klp_mutex);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(klp_transitions);
+
+static int klp_redirect_counters_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&klp_mutex);
+	klp_redirect_show(m);
+	mutex_unlock(&klp_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(klp_redirect_counters);
+
+static int klp_shadow_list_show(struct seq_file *m, void *v)
+{
+	klp_shadow_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(klp_shadow_list);
 
 /**
  * klp_debugfs_init() - create /sys/kernel/debug/livepatch
@@ -63,4 +88,7 @@ void __init klp_debugfs_init(void)
 	debugfs_create_file("transitions", 0400, dir, NULL,
 			    &klp_transitions_fops);
 	debugfs_create_u32("signal_delay_ms", 0600, dir, &klp_signal_delay_ms);
+	debugfs_create_file("shadow", 0400, dir, NULL, &klp_shadow_list_fops);
+	debugfs_create_file("redirect", 0400, dir, NULL,
+			    &klp_redirect_counters_fops);
 }

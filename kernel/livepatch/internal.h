@@ -38,18 +38,6 @@ extern struct list_head klp_patches;
 #define klp_for_each_patch(patch) \
 	list_for_each_entry(patch, &klp_patches, list)
 
-#define klp_for_each_object(patch, obj) \
-	list_for_each_entry(obj, &(patch)->obj_list, node)
-
-#define klp_for_each_object_safe(patch, obj, tmp) \
-	list_for_each_entry_safe(obj, tmp, &(patch)->obj_list, node)
-
-#define klp_for_each_func(obj, func) \
-	list_for_each_entry(func, &(obj)->func_list, node)
-
-#define klp_for_each_func_safe(obj, func, tmp) \
-	list_for_each_entry_safe(func, tmp, &(obj)->func_list, node)
-
 static inline bool klp_is_module(const struct klp_object *obj)
 {
 	return obj->name;
@@ -101,6 +89,7 @@ void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
 void klp_redirect_sync(void);
 unsigned long klp_func_code(struct klp_func *func, bool below,
 			    unsigned long *size);
+void klp_redirect_show(struct seq_file *m);
 
 /* transition.c */
 typedef void (*klp_transition_done_t)(struct klp_patch *patch, int target);
@@ -138,6 +127,8 @@ extern unsigned int klp_signal_delay_ms;
  * @tasks_total:	tasks that had to switch
  * @tasks_checked:	stack checks made by the transition work
  * @tasks_signalled:	wake-ups and fake signals sent
+ * @signal_rounds:	rounds of wake-ups and fake signals
+ * @start_ns:		when it was initialized
  * @duration_ns:	from initialization to completion
  */
 struct klp_transition_stats {
@@ -151,6 +142,8 @@ struct klp_transition_stats {
 	unsigned long tasks_total;
 	unsigned long tasks_checked;
 	unsigned long tasks_signalled;
+	unsigned long signal_rounds;
+	u64 start_ns;
 	u64 duration_ns;
 };
 
@@ -171,6 +164,7 @@ int klp_states_check(struct klp_patch *patch);
 
 /* shadow.c */
 void klp_shadow_module_gone(struct module *mod, bool last_patch);
+void klp_shadow_show(struct seq_file *m);
 
 /* debugfs.c */
 #ifdef CONFIG_DEBUG_FS

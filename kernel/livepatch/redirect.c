@@ -32,6 +32,7 @@
 #include <linux/ftrace.h>
 #include <linux/hashtable.h>
 #include <linux/rculist.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "internal.h"
@@ -57,6 +58,7 @@ struct klp_site {
  */
 static DEFINE_HASHTABLE(klp_site_table, KLP_SITE_HASH_BITS);
 static unsigned int klp_nr_sites;	/* sites in the filter, klp_mutex */
+static unsigned int klp_nr_sites_allocated;	/* klp_mutex, for debugfs */
 static bool klp_ops_registered;		/* klp_mutex */
 
 static struct klp_site *klp_site_lookup(unsigned long ip)
@@ -99,9 +101,11 @@ static void notrace klp_ftrace_handler(unsigned long ip,
 		 * Read the task's state only after seeing the transition
 		 * flag.  Pairs with the smp_wmb() in klp_transition_init(),
 		 * which sets every task's initial state before it raises
-		 * func->transition, and with the one in
-		 * klp_transition_finish(), which lowers func->transition
-		 * before tasks go idle.
+		 * func->transition.  At the other end,
+		 * klp_transition_settle() lowers func->transition and waits
+		 * for every handler in flight (klp_redirect_sync()) before
+		 * tasks go idle, so a handler that saw the flag never reads
+		 * KLP_TRANSITION_IDLE.
 		 */
 		smp_rmb();
 		if (current->patch_state == KLP_TRANSITION_UNPATCHED) {
@@ -197,6 +201,26 @@ static bool klp_site_pop(struct klp_func *func)
 	return list_empty(&site->funcs);
 }
 
+static struct klp_site *klp_site_new(unsigned long ip)
+{
+	struct klp_site *site;
+
+	site = kzalloc(sizeof(*site), GFP_KERNEL);
+	if (!site)
+		return NULL;
+	site->ip = ip;
+	INIT_LIST_HEAD(&site->funcs);
+	klp_nr_sites_allocated++;
+	return site;
+}
+
+static void klp_site_free(struct klp_site *site)
+{
+	klp_nr_sites_allocated--;
+	kfree(site);
+}
+
+/* Free the sites of a batch; each is still pointed to by its func. */
 static void klp_sites_free(struct klp_batch *b)
 {
 	unsigned int i;
@@ -204,7 +228,7 @@ static void klp_sites_free(struct klp_batch *b)
 	for (i = 0; i < b->nr; i++) {
 		struct klp_func *func = b->funcs[i];
 
-		kfree(func->site);
+		klp_site_free(func->site);
 		func->site = NULL;
 	}
 }
@@ -246,26 +270,54 @@ static void klp_filter_remove(struct klp_batch *b)
 	WARN_ON(ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 1, 0));
 }
 
+static void notrace klp_probe_handler(unsigned long ip,
+				      unsigned long parent_ip,
+				      struct ftrace_ops *ops,
+				      struct ftrace_regs *fregs)
+{
+}
+
 /*
- * A batch failed: find the function ftrace refuses, for the log line.  Only
- * a registered ops can be probed one location at a time.
+ * Probes one location at a time for klp_batch_culprit(): the flags of
+ * klp_ops, so ftrace refuses it for the same reasons, and a handler that
+ * changes nothing, so live calls never see the probe.
+ */
+static struct ftrace_ops klp_probe_ops = {
+	.func = klp_probe_handler,
+	.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+		 | FTRACE_OPS_FL_SAVE_REGS
+#endif
+	,
+};
+
+/*
+ * A batch failed: find the function ftrace refuses, for the log line, by
+ * registering klp_probe_ops on each new location alone.  Nothing of the
+ * live klp_ops changes.  Returns the first function when no location
+ * fails alone (the batch failed for want of memory, say).
  */
 static struct klp_func *klp_batch_culprit(struct klp_batch *b, int *err)
 {
+	struct klp_func *culprit = b->funcs[0];
 	unsigned int i;
 	int ret;
 
-	if (!klp_ops_registered)
-		return b->funcs[0];
 	for (i = 0; i < b->nr; i++) {
-		ret = ftrace_set_filter_ips(&klp_ops, &b->ips[i], 1, 0, 0);
+		ret = ftrace_set_filter_ips(&klp_probe_ops, &b->ips[i], 1, 0, 1);
+		if (!ret) {
+			ret = register_ftrace_function(&klp_probe_ops);
+			if (!ret)
+				WARN_ON(unregister_ftrace_function(&klp_probe_ops));
+		}
 		if (ret) {
 			*err = ret;
-			return b->funcs[i];
+			culprit = b->funcs[i];
+			break;
 		}
-		WARN_ON(ftrace_set_filter_ips(&klp_ops, &b->ips[i], 1, 1, 0));
 	}
-	return b->funcs[0];
+	/* Its filter may keep the last location: each probe resets it. */
+	return culprit;
 }
 
 static struct klp_object *klp_func_object(struct klp_patch *patch,
@@ -318,7 +370,7 @@ int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 		if (!klp_obj_selected(obj, only) || obj->patched)
 			continue;
 		klp_for_each_func(obj, func) {
-			unsigned long ip = ftrace_location(func->old_addr);
+			unsigned long ip = ftrace_location((unsigned long)func->old_func);
 			struct klp_site *site = ip ? klp_site_lookup(ip) : NULL;
 
 			if (WARN_ON_ONCE(!ip || func->patched)) {
@@ -326,13 +378,11 @@ int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 				goto undo;
 			}
 			if (!site) {
-				site = kzalloc(sizeof(*site), GFP_KERNEL);
+				site = klp_site_new(ip);
 				if (!site) {
 					ret = -ENOMEM;
 					goto undo;
 				}
-				site->ip = ip;
-				INIT_LIST_HEAD(&site->funcs);
 				hash_add_rcu(klp_site_table, &site->hnode, ip);
 				batch.ips[batch.nr] = ip;
 				batch.funcs[batch.nr++] = func;
@@ -355,7 +405,7 @@ int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 
 	klp_for_each_object(patch, obj)
 		if (klp_obj_selected(obj, only))
-			obj->patched = true;
+			WRITE_ONCE(obj->patched, true);	/* read by sysfs */
 	klp_batch_free(&batch);
 	return 0;
 
@@ -364,16 +414,23 @@ undo:
 		if (!klp_obj_selected(obj, only) || obj->patched)
 			continue;
 		klp_for_each_func(obj, func) {
-			if (!func->patched)
-				continue;
-			if (klp_site_pop(func))
+			if (func->patched && klp_site_pop(func))
 				hash_del_rcu(&func->site->hnode);
-			else
-				func->site = NULL;
 		}
 	}
 	klp_redirect_sync();
+	/*
+	 * The batch frees the sites it made through the functions that made
+	 * them; only then may every function forget its site (two functions
+	 * of one batch may share a new site: aliases of one address).
+	 */
 	klp_sites_free(&batch);
+	klp_for_each_object(patch, obj) {
+		if (!klp_obj_selected(obj, only) || obj->patched)
+			continue;
+		klp_for_each_func(obj, func)
+			func->site = NULL;
+	}
 	klp_batch_free(&batch);
 	return ret;
 }
@@ -407,7 +464,7 @@ void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
 	if (!max) {
 		klp_for_each_object(patch, obj)
 			if (!nops_only && (!only || obj == only))
-				obj->patched = false;
+				WRITE_ONCE(obj->patched, false);
 		return;
 	}
 	/* Without memory, ftrace gets one location per update. */
@@ -437,12 +494,12 @@ void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
 
 				klp_filter_remove(&one);
 				klp_redirect_sync();
-				kfree(site);
+				klp_site_free(site);
 				func->site = NULL;
 			}
 		}
 		if (!nops_only)
-			obj->patched = false;
+			WRITE_ONCE(obj->patched, false);
 	}
 	if (!batch.ips)
 		return;
@@ -471,14 +528,29 @@ unsigned long klp_func_code(struct klp_func *func, bool below,
 
 		if (list_is_last(&func->stack_node, &site->funcs)) {
 			*size = func->old_size;
-			return func->old_addr;
+			return (unsigned long)func->old_func;
 		}
 		func = list_next_entry(func, stack_node);
 	}
 	if (func->nop) {
 		*size = func->old_size;
-		return func->old_addr;
+		return (unsigned long)func->old_func;
 	}
 	*size = func->new_size;
 	return (unsigned long)func->new_func;
+}
+
+/**
+ * klp_redirect_show() - the redirection counters, for debugfs
+ * @m:		the seq_file to print to
+ *
+ * "sites=<in the ftrace filter> sites_allocated=<allocated>": both are 0
+ * when no patch is enabled, and equal between updates.
+ */
+void klp_redirect_show(struct seq_file *m)
+{
+	lockdep_assert_held(&klp_mutex);
+
+	seq_printf(m, "sites=%u sites_allocated=%u\n", klp_nr_sites,
+		   klp_nr_sites_allocated);
 }

@@ -299,29 +299,30 @@ static int klp_resolve_func(struct klp_patch *patch, struct klp_object *obj,
 	const char *pname = klp_patch_name(patch);
 	const char *oname = klp_object_name(obj);
 	unsigned long pos = func->old_sympos ? func->old_sympos : 1;
+	unsigned long addr;
 	int ret;
 
 	ret = klp_find_symbol(obj->name, func->old_name, func->old_sympos,
-			      &func->old_addr);
+			      &addr);
 	if (ret) {
 		pr_err("'%s': object '%s': function '%s' (sympos %lu) %s\n",
 		       pname, oname, func->old_name, func->old_sympos,
 		       klp_sym_err(ret, func->old_sympos));
 		return -EINVAL;
 	}
-	if (!kallsyms_lookup_size_offset(func->old_addr, &func->old_size,
-					 NULL)) {
+	func->old_func = (void *)addr;
+	if (!kallsyms_lookup_size_offset(addr, &func->old_size, NULL)) {
 		pr_err("'%s': object '%s': no size for function '%s,%lu'\n",
 		       pname, oname, func->old_name, pos);
 		return -ENOENT;
 	}
-	if (!ftrace_location(func->old_addr)) {
+	if (!ftrace_location(addr)) {
 		pr_err("'%s': object '%s': function '%s,%lu' cannot be traced (notrace?)\n",
 		       pname, oname, func->old_name, pos);
 		return -EINVAL;
 	}
 	if (func->nop) {
-		func->new_func = (void *)func->old_addr;
+		func->new_func = func->old_func;
 		func->new_size = func->old_size;
 		return 0;
 	}

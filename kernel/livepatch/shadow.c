@@ -5,14 +5,17 @@
  * A patch cannot add a field to a structure that the running kernel
  * already allocates.  It attaches a shadow variable instead: a block of
  * data keyed by <object address, id>, found again through a hash table.
+ *
  * Who frees them: the code that allocated them, usually in a
- * post_unpatch callback or module exit with klp_shadow_free_all().  A
+ * post_unpatch callback or module exit with klp_shadow_free_all(); a
  * cumulative patch may take over the variables of the patches it
- * replaces, so variables allocated by livepatch modules belong to all of
- * them together: what is left when the last livepatch module is removed
- * is freed then.  A variable allocated by any other module is freed when
- * that module is removed.  Either way without destructor (it was in a
- * module that is gone), and with a warning: nothing leaks.
+ * replaces and free them later.  The core never frees a variable by
+ * itself: only the owner knows its destructor and whether the data is
+ * still linked into kernel structures.  What the core does is remember
+ * which module allocated each variable, say so in one log line when that
+ * module goes with variables still allocated (for livepatch modules,
+ * which hand variables to each other, when the last of them goes), and
+ * list every variable in /sys/kernel/debug/livepatch/shadow.
  * See Documentation/livepatch/shadow-vars.rst.
  */
 
@@ -21,9 +24,31 @@
 #include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/rculist.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "internal.h"
+
+/**
+ * struct klp_shadow_owner - a module that allocated shadow variables
+ * @node:	entry on klp_shadow_owners
+ * @rcu:	frees the record after concurrent listings finished
+ * @mod:	the module while it is loaded, NULL once it went; only
+ *		compared, never dereferenced
+ * @nr:		its variables that are still allocated
+ * @livepatch:	it is a livepatch module
+ * @name:	its name, kept after it went
+ *
+ * A record lives while its module is loaded or any of its variables is.
+ */
+struct klp_shadow_owner {
+	struct list_head node;
+	struct rcu_head rcu;
+	struct module *mod;
+	unsigned long nr;
+	bool livepatch;
+	char name[MODULE_NAME_LEN];
+};
 
 /**
  * struct klp_shadow - a shadow variable
@@ -31,9 +56,8 @@
  * @rcu:	frees the variable after concurrent lookups finished
  * @obj:	the object it is attached to
  * @id:		which of the object's variables it is
- * @owner:	the module that allocated it, if not a livepatch module;
- *		only compared, never dereferenced
- * @patch_owned: allocated by a livepatch module
+ * @owner:	the module that allocated it, NULL for vmlinux
+ * @size:	size of @data
  * @data:	the data handed to users
  */
 struct klp_shadow {
@@ -41,8 +65,8 @@ struct klp_shadow {
 	struct rcu_head rcu;
 	void *obj;
 	unsigned long id;
-	struct module *owner;
-	bool patch_owned;
+	struct klp_shadow_owner *owner;
+	size_t size;
 	char data[];
 };
 
@@ -52,28 +76,53 @@ struct klp_shadow {
 static DEFINE_HASHTABLE(klp_shadow_table, KLP_SHADOW_HASH_BITS);
 
 /*
- * klp_shadow_lock serializes changes of klp_shadow_table and the ctor and
- * dtor calls, so that a variable is visible only once constructed and an
- * <obj, id> pair exists at most once.  Lookups run under RCU.  A leaf
- * lock, taken with interrupts disabled: shadow variables may be used from
- * any context with GFP_ATOMIC.
+ * klp_shadow_lock serializes changes of klp_shadow_table and of the owner
+ * records, and the ctor and dtor calls, so that a variable is visible
+ * only once constructed and an <obj, id> pair exists at most once.
+ * Lookups and the debugfs listing run under RCU.  A leaf lock, taken
+ * with interrupts disabled: shadow variables may be used from any
+ * context with GFP_ATOMIC.
  */
 static DEFINE_SPINLOCK(klp_shadow_lock);
 
-/* Variables owned by modules, klp_shadow_lock: skips needless walks. */
-static unsigned int klp_shadow_nr_owned;
+/* Modules that own variables (RCU for the listing), klp_shadow_lock. */
+static LIST_HEAD(klp_shadow_owners);
 
-static void klp_shadow_set_owner(struct klp_shadow *shadow, unsigned long ip)
+/* Variables owned by livepatch modules, klp_shadow_lock. */
+static unsigned long klp_shadow_nr_livepatch;
+
+/* The module whose code is at @ip, or NULL; the pointer is only compared. */
+static struct module *klp_shadow_caller(unsigned long ip)
 {
 	struct module *mod;
 
 	preempt_disable();
 	mod = __module_address(ip);
-	if (mod && is_livepatch_module(mod))
-		shadow->patch_owned = true;
-	else
-		shadow->owner = mod;
 	preempt_enable();
+	return mod;
+}
+
+static struct klp_shadow_owner *klp_shadow_owner_find(struct module *mod)
+{
+	struct klp_shadow_owner *owner;
+
+	lockdep_assert_held(&klp_shadow_lock);
+
+	list_for_each_entry(owner, &klp_shadow_owners, node)
+		if (owner->mod == mod)
+			return owner;
+	return NULL;
+}
+
+/* Forget a record that no module and no variable needs any more. */
+static void klp_shadow_owner_put(struct klp_shadow_owner *owner)
+{
+	lockdep_assert_held(&klp_shadow_lock);
+
+	if (owner->mod || owner->nr)
+		return;
+	list_del_rcu(&owner->node);
+	kfree_rcu(owner, rcu);
 }
 
 static struct klp_shadow *klp_shadow_find(void *obj, unsigned long id)
@@ -109,12 +158,29 @@ void *klp_shadow_get(void *obj, unsigned long id)
 }
 EXPORT_SYMBOL_GPL(klp_shadow_get);
 
+/* A new record for @mod, the caller of a first allocation; no lock held. */
+static struct klp_shadow_owner *klp_shadow_owner_new(struct module *mod,
+						     gfp_t gfp_flags)
+{
+	struct klp_shadow_owner *owner;
+
+	owner = kzalloc(sizeof(*owner), gfp_flags);
+	if (!owner)
+		return NULL;
+	owner->mod = mod;
+	owner->livepatch = is_livepatch_module(mod);
+	strscpy(owner->name, mod->name);
+	return owner;
+}
+
 static void *klp_shadow_create(void *obj, unsigned long id, size_t size,
 			       gfp_t gfp_flags, klp_shadow_ctor_t ctor,
 			       void *ctor_data, bool warn_on_exist,
 			       unsigned long caller)
 {
+	struct klp_shadow_owner *owner, *spare = NULL;
 	struct klp_shadow *new, *old;
+	struct module *mod;
 	unsigned long flags;
 	void *data;
 	int ret;
@@ -123,19 +189,41 @@ static void *klp_shadow_create(void *obj, unsigned long id, size_t size,
 	if (data)
 		goto exists;
 
-	/* Allocate outside the lock: @gfp_flags may sleep. */
+	/*
+	 * Allocate outside the lock: @gfp_flags may sleep.  The caller's
+	 * module runs this call, so it cannot go meanwhile.
+	 */
 	new = kzalloc(struct_size(new, data, size), gfp_flags);
 	if (!new)
 		return NULL;
 	new->obj = obj;
 	new->id = id;
-	klp_shadow_set_owner(new, caller);
+	new->size = size;
+	mod = klp_shadow_caller(caller);
 
 	spin_lock_irqsave(&klp_shadow_lock, flags);
+	owner = mod ? klp_shadow_owner_find(mod) : NULL;
+	if (mod && !owner) {
+		spin_unlock_irqrestore(&klp_shadow_lock, flags);
+		spare = klp_shadow_owner_new(mod, gfp_flags);
+		if (!spare) {
+			kfree(new);
+			return NULL;
+		}
+		spin_lock_irqsave(&klp_shadow_lock, flags);
+		owner = klp_shadow_owner_find(mod);
+		if (!owner) {
+			owner = spare;
+			spare = NULL;
+			list_add_rcu(&owner->node, &klp_shadow_owners);
+		}
+	}
+
 	old = klp_shadow_find(obj, id);
 	if (unlikely(old)) {
 		/* Someone else attached it meanwhile. */
 		spin_unlock_irqrestore(&klp_shadow_lock, flags);
+		kfree(spare);
 		kfree(new);
 		data = old->data;
 		goto exists;
@@ -146,14 +234,20 @@ static void *klp_shadow_create(void *obj, unsigned long id, size_t size,
 			spin_unlock_irqrestore(&klp_shadow_lock, flags);
 			pr_err("shadow variable <%p, %lx>: constructor failed (%d)\n",
 			       obj, id, ret);
+			kfree(spare);
 			kfree(new);
 			return NULL;
 		}
 	}
+	new->owner = owner;
+	if (owner) {
+		owner->nr++;
+		if (owner->livepatch)
+			klp_shadow_nr_livepatch++;
+	}
 	hash_add_rcu(klp_shadow_table, &new->node, (unsigned long)obj);
-	if (new->owner || new->patch_owned)
-		klp_shadow_nr_owned++;
 	spin_unlock_irqrestore(&klp_shadow_lock, flags);
+	kfree(spare);
 	return new->data;
 
 exists:
@@ -213,11 +307,17 @@ EXPORT_SYMBOL_GPL(klp_shadow_get_or_alloc);
 static void klp_shadow_remove(struct klp_shadow *shadow,
 			      klp_shadow_dtor_t dtor)
 {
+	struct klp_shadow_owner *owner = shadow->owner;
+
 	lockdep_assert_held(&klp_shadow_lock);
 
 	hash_del_rcu(&shadow->node);
-	if (shadow->owner || shadow->patch_owned)
-		klp_shadow_nr_owned--;
+	if (owner) {
+		owner->nr--;
+		if (owner->livepatch)
+			klp_shadow_nr_livepatch--;
+		klp_shadow_owner_put(owner);
+	}
 	if (dtor)
 		dtor(shadow->obj, shadow->data);
 	kfree_rcu(shadow, rcu);
@@ -265,33 +365,64 @@ void klp_shadow_free_all(unsigned long id, klp_shadow_dtor_t dtor)
 EXPORT_SYMBOL_GPL(klp_shadow_free_all);
 
 /**
- * klp_shadow_module_gone() - free what a removed module left behind
- * @mod:	the module, after its exit function ran
- * @last_patch:	it was the last livepatch module: free the variables that
- *		livepatch modules allocated too
+ * klp_shadow_module_gone() - report what a removed module left allocated
+ * @mod:	the module, after its exit function ran (or its init failed)
+ * @last_patch:	it was the last livepatch module loaded
  *
- * The destructors went with the modules: only the variables are freed.
+ * Nothing is freed: the variables stay usable by whoever takes them over
+ * (a later patch, or the module when it loads again), and they stay
+ * listed in debugfs.  A plain module's leftovers are reported when it
+ * goes; livepatch modules hand variables to one another, so theirs are
+ * reported when the last of them goes.
  */
 void klp_shadow_module_gone(struct module *mod, bool last_patch)
 {
-	struct klp_shadow *shadow;
-	struct hlist_node *tmp;
-	unsigned long flags;
-	unsigned int n = 0;
-	int bkt;
+	struct klp_shadow_owner *owner;
+	unsigned long flags, mine = 0, patches = 0;
 
 	spin_lock_irqsave(&klp_shadow_lock, flags);
-	if (klp_shadow_nr_owned) {
-		hash_for_each_safe(klp_shadow_table, bkt, tmp, shadow, node) {
-			if (shadow->owner != mod &&
-			    !(last_patch && shadow->patch_owned))
-				continue;
-			klp_shadow_remove(shadow, NULL);
-			n++;
-		}
+	owner = klp_shadow_owner_find(mod);
+	if (owner) {
+		/* Pairs with the READ_ONCE() in klp_shadow_show(). */
+		WRITE_ONCE(owner->mod, NULL);
+		mine = owner->nr;
+		klp_shadow_owner_put(owner);
 	}
+	if (last_patch)
+		patches = klp_shadow_nr_livepatch;
 	spin_unlock_irqrestore(&klp_shadow_lock, flags);
-	if (n)
-		pr_warn("'%s': freed %u shadow variable(s) left behind\n",
-			mod->name, n);
+
+	if (is_livepatch_module(mod)) {
+		if (patches)
+			pr_warn("'%s': last livepatch module gone, %lu shadow variable(s) of livepatch modules left allocated\n",
+				mod->name, patches);
+	} else if (mine) {
+		pr_warn("'%s': %lu shadow variable(s) left allocated\n",
+			mod->name, mine);
+	}
+}
+
+/**
+ * klp_shadow_show() - list every shadow variable
+ * @m:		the seq_file to print to
+ *
+ * One line per variable: the module that allocated it ("vmlinux" for
+ * built-in code), whether that module is still loaded, the object
+ * (hashed pointer), the id and the size of the data.
+ */
+void klp_shadow_show(struct seq_file *m)
+{
+	struct klp_shadow_owner *owner;
+	struct klp_shadow *shadow;
+	int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(klp_shadow_table, bkt, shadow, node) {
+		owner = shadow->owner;
+		seq_printf(m, "owner=%s state=%s obj=%p id=%#lx size=%zu\n",
+			   owner ? owner->name : "vmlinux",
+			   !owner || READ_ONCE(owner->mod) ? "loaded" : "removed",
+			   shadow->obj, shadow->id, shadow->size);
+	}
+	rcu_read_unlock();
 }

@@ -22,8 +22,13 @@
  *
  * Finishing fast: tasks that switch themselves count down klp_pending and
  * the last one kicks the transition work at once; otherwise the work
- * retries with a back-off from 1 ms to 1 s, and after klp_signal_delay_ms
- * it wakes sleeping kthreads and sends user tasks a fake signal.
+ * retries with a back-off from 1 ms to 1 s.  Tasks still pending
+ * klp_signal_delay_ms after the transition started (or was reversed) get
+ * a round of wake-ups (sleeping kthreads) and fake signals (user tasks);
+ * later rounds come after twice the previous interval, up to
+ * KLP_SIGNAL_INTERVAL_MAX_MS, so that a task stuck for long is not
+ * interrupted every second (a fake signal ends non-restartable system
+ * calls with EINTR).
  *
  * When every task is in the target state, the done callback given to
  * klp_transition_init() finishes the job (core.c).
@@ -48,8 +53,17 @@
 /* Retries of stuck tasks back off between these (milliseconds). */
 #define KLP_BACKOFF_MIN_MS	1
 #define KLP_BACKOFF_MAX_MS	1000
+/* Rounds of fake signals: at least this far apart, at most this far. */
+#define KLP_SIGNAL_INTERVAL_MIN_MS	100
+#define KLP_SIGNAL_INTERVAL_MAX_MS	15000
 
-/* The patch in transition and its target; written under klp_mutex. */
+/*
+ * The patch in transition and its target.  Written under klp_mutex, with
+ * WRITE_ONCE() where lockless readers look: sysfs (transition), and for
+ * klp_target_state the tasks that switch themselves.  Those read the
+ * target only after seeing their TIF_PATCH_PENDING, which is raised after
+ * the target was written (see klp_raise_pending()).
+ */
 struct klp_patch *klp_transition_patch;
 static int klp_target_state = KLP_TRANSITION_IDLE;
 static klp_transition_done_t klp_transition_done;
@@ -64,9 +78,11 @@ static atomic_t klp_pending = ATOMIC_INIT(0);
 
 unsigned int klp_signal_delay_ms = KLP_SIGNAL_DELAY_MS_DEFAULT;
 
+/* Retry and signal schedule of the running transition, klp_mutex. */
 static unsigned int klp_backoff_ms;
 static bool klp_cond_resched_on;
-static u64 klp_start_ns;
+static u64 klp_signal_next_ns;
+static unsigned int klp_signal_interval_ms;
 
 static void klp_transition_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(klp_transition_work, klp_transition_work_fn);
@@ -238,7 +254,7 @@ static int klp_check_task(struct task_struct *task, void *arg)
 	}
 	if (c->switch_it) {
 		clear_tsk_thread_flag(task, TIF_PATCH_PENDING);
-		task->patch_state = klp_target_state;
+		task->patch_state = READ_ONCE(klp_target_state);
 	}
 	return 0;
 }
@@ -330,9 +346,16 @@ void __klp_sched_try_switch(void)
 	 * waits for every CPU to schedule first (klp_redirect_sync()).
 	 */
 	preempt_disable();
-	if (klp_patch_pending(current) &&
-	    !task_call_func(current, klp_check_task, &c))
-		klp_self_switched();
+	if (klp_patch_pending(current)) {
+		/*
+		 * The target and the ranges of code to avoid are read after
+		 * the flag.  Pairs with the smp_wmb() in klp_raise_pending(),
+		 * which publishes both before it raises the flags.
+		 */
+		smp_rmb();
+		if (!task_call_func(current, klp_check_task, &c))
+			klp_self_switched();
+	}
 	preempt_enable();
 }
 EXPORT_SYMBOL(__klp_sched_try_switch);
@@ -362,6 +385,7 @@ void klp_copy_process(struct task_struct *child)
  */
 int klp_transition_target(void)
 {
+	lockdep_assert_held(&klp_mutex);
 	return klp_target_state;
 }
 
@@ -391,9 +415,9 @@ void klp_transition_init(struct klp_patch *patch, int target,
 	lockdep_assert_held(&klp_mutex);
 	WARN_ON_ONCE(klp_target_state != KLP_TRANSITION_IDLE);
 
-	klp_transition_patch = patch;
+	WRITE_ONCE(klp_transition_patch, patch);
 	klp_transition_done = done;
-	klp_target_state = target;
+	WRITE_ONCE(klp_target_state, target);
 	pr_debug("'%s': initializing %s transition\n", klp_patch_name(patch),
 		 klp_target_name(target));
 
@@ -401,7 +425,7 @@ void klp_transition_init(struct klp_patch *patch, int target,
 	memset(klp_cur_stats, 0, sizeof(*klp_cur_stats));
 	strscpy(klp_cur_stats->patch, klp_patch_name(patch));
 	klp_cur_stats->target = target;
-	klp_start_ns = ktime_get_ns();
+	klp_cur_stats->start_ns = ktime_get_ns();
 
 	read_lock(&tasklist_lock);
 	for_each_process_thread(g, task) {
@@ -434,8 +458,9 @@ static void klp_raise_pending(void)
 	atomic_set(&klp_pending, 1);
 
 	/*
-	 * klp_target_state before the flags: pairs with the test-and-clear
-	 * in klp_update_patch_state().
+	 * klp_target_state and klp_ranges before the flags: pairs with the
+	 * test-and-clear in klp_update_patch_state() and with the smp_rmb()
+	 * in __klp_sched_try_switch().
 	 */
 	smp_wmb();
 
@@ -480,13 +505,30 @@ void klp_transition_start(void)
 
 	klp_transition_update_ranges();
 	klp_backoff_ms = KLP_BACKOFF_MIN_MS;
+	/* A reversal starts the signal schedule over: new tasks must move. */
+	klp_signal_interval_ms = READ_ONCE(klp_signal_delay_ms);
+	klp_signal_next_ns = ktime_get_ns() +
+			     (u64)klp_signal_interval_ms * NSEC_PER_MSEC;
 	klp_raise_pending();
 }
 
-/* Wake sleeping kthreads and fake-signal user tasks that are stuck. */
+/*
+ * Wake sleeping kthreads and fake-signal user tasks that are stuck, when
+ * the schedule says so; then schedule the next round.
+ */
 static void klp_signal_pending(void)
 {
 	struct task_struct *g, *task;
+	u64 now = ktime_get_ns();
+
+	if (now < klp_signal_next_ns)
+		return;
+	klp_signal_interval_ms = clamp_t(u64, 2ULL * klp_signal_interval_ms,
+					 KLP_SIGNAL_INTERVAL_MIN_MS,
+					 KLP_SIGNAL_INTERVAL_MAX_MS);
+	klp_signal_next_ns = now + (u64)klp_signal_interval_ms * NSEC_PER_MSEC;
+	if (klp_cur_stats)
+		klp_cur_stats->signal_rounds++;
 
 	read_lock(&tasklist_lock);
 	for_each_process_thread(g, task) {
@@ -543,9 +585,7 @@ void klp_transition_try_complete(void)
 			klp_cond_resched_enable();
 			klp_cond_resched_on = true;
 		}
-		if (ktime_get_ns() - klp_start_ns >
-		    (u64)READ_ONCE(klp_signal_delay_ms) * NSEC_PER_MSEC)
-			klp_signal_pending();
+		klp_signal_pending();
 		mod_delayed_work(system_wq, &klp_transition_work,
 				 msecs_to_jiffies(klp_backoff_ms));
 		klp_backoff_ms = min(klp_backoff_ms * 2, KLP_BACKOFF_MAX_MS);
@@ -592,8 +632,8 @@ void klp_transition_settle(void)
 
 	/*
 	 * No handler may still be between reading func->transition and
-	 * reading a task's state when that state goes idle (the handler's
-	 * smp_rmb() pairs with this ordering).
+	 * reading a task's state when that state goes idle: wait for every
+	 * handler in flight (see the smp_rmb() in klp_ftrace_handler()).
 	 */
 	klp_redirect_sync();
 
@@ -610,7 +650,8 @@ void klp_transition_settle(void)
 	}
 
 	if (klp_cur_stats) {
-		klp_cur_stats->duration_ns = ktime_get_ns() - klp_start_ns;
+		klp_cur_stats->duration_ns = ktime_get_ns() -
+					     klp_cur_stats->start_ns;
 		klp_cur_stats->done = true;
 		klp_cur_stats = NULL;
 	}
@@ -625,8 +666,8 @@ void klp_transition_end(void)
 {
 	lockdep_assert_held(&klp_mutex);
 
-	klp_target_state = KLP_TRANSITION_IDLE;
-	klp_transition_patch = NULL;
+	WRITE_ONCE(klp_target_state, KLP_TRANSITION_IDLE);
+	WRITE_ONCE(klp_transition_patch, NULL);
 	klp_transition_update_ranges();
 }
 
@@ -645,7 +686,7 @@ void klp_transition_cancel(void)
 
 	pr_debug("'%s': canceling patching transition, going to unpatch\n",
 		 klp_patch_name(klp_transition_patch));
-	klp_target_state = KLP_TRANSITION_UNPATCHED;
+	WRITE_ONCE(klp_target_state, KLP_TRANSITION_UNPATCHED);
 	if (klp_cur_stats)
 		klp_cur_stats->canceled = true;
 	klp_transition_done(klp_transition_patch, klp_target_state);
@@ -678,7 +719,7 @@ void klp_transition_reverse(void)
 	/* Nobody may still be switching with the old target. */
 	klp_redirect_sync();
 
-	klp_target_state = !klp_target_state;
+	WRITE_ONCE(klp_target_state, !klp_target_state);
 	if (klp_cur_stats) {
 		klp_cur_stats->reversals++;
 		klp_cur_stats->target = klp_target_state;
