@@ -23,7 +23,7 @@ help:
 	@echo '  make vm              interactive shell in the VM (Ctrl-A X quits)'
 	@echo '  make kernel          build our kernel'
 	@echo '  make reference       build the upstream reference kernel'
-	@echo '  make lint            checkpatch, kernel-doc, W=1 + sparse, htmldocs on our files'
+	@echo '  make lint            checkpatch, kernel-doc, W=1 + sparse, notrace, htmldocs'
 	@echo '  make bench           enable/disable time and memory, 1..1000 functions, ours vs upstream'
 	@echo '  make bench-transition  transition time under load, ours vs upstream'
 	@echo '  make series          the repository as a git format-patch series (cache)'

@@ -12,6 +12,16 @@
 #   W=1 C=2     our directories compiled with W=1 (extra gcc warnings,
 #               kernel-doc) and sparse on every file, in their own build
 #               directory $KLP_CACHE/out/lint: no warning from our files
+#   notrace     kernel/livepatch/redirect.o, built in $KLP_CACHE/out/lint,
+#               disassembled by harness/lint-notrace.py: klp_ftrace_handler
+#               and every function of the object it calls or jumps to,
+#               transitively, have no ftrace location (__fentry__ call or
+#               __mcount_loc entry), no indirect call, and call nothing
+#               outside the object but the notrace entry points listed in
+#               lint-notrace.py; prints the call graph.  A handler that
+#               reaches traceable code recurses once that code is traced
+#               or patched.  A missing object or handler symbol is a FAIL.
+#               NOTRACE_OBJ=<file> checks that object instead of building.
 #   htmldocs    make SPHINXDIRS=livepatch htmldocs into $KLP_CACHE/out/docs,
 #               and scripts/get_abi.pl on our ABI file: no warning from
 #               our files
@@ -19,10 +29,10 @@
 # The files are the repository's working tree, laid into tree-ours as for
 # a build.  With KLP_RESULTS set (check.sh), one "STATUS<TAB>lint<TAB>gate"
 # line per gate is appended to it.  LINT_GATES="checkpatch kernel-doc w1
-# htmldocs" picks gates.  Exits non-zero when a gate fails.
+# notrace htmldocs" picks gates.  Exits non-zero when a gate fails.
 source "$(dirname "$0")/lib.sh"
 
-GATES=${LINT_GATES:-checkpatch kernel-doc w1 htmldocs}
+GATES=${LINT_GATES:-checkpatch kernel-doc w1 notrace htmldocs}
 TREE=$(tree_of ours)
 LINT=$KLP_CACHE/lint
 mkdir -p "$LINT"
@@ -34,6 +44,28 @@ result() {
 	[ -z "${KLP_RESULTS:-}" ] ||
 		printf '%s\tlint\t%s\t%s\n' "$2" "$1" "$3" >> "$KLP_RESULTS"
 	[ "$2" = PASS ] || failed=$((failed + 1))
+}
+
+# lint_build: lay tree-ours and configure $KLP_CACHE/out/lint (once per
+# config fragment); sets OUT and MAKE for building in it.
+lint_build() {
+	local frag=$HARNESS/config/livepatch.config cfg_id
+
+	"$HARNESS/make-tree.sh" ours >/dev/null
+	OUT=$KLP_CACHE/out/lint
+	MAKE=(make -C "$TREE" O="$OUT" ARCH=x86_64 CC="ccache gcc"
+	      HOSTCC="ccache gcc" -j"$JOBS")
+	mkdir -p "$OUT" "$CCACHE_DIR"
+	cfg_id=$(sha1sum < "$frag" | cut -c1-16)
+	if [ "$(cat "$OUT/.klp-config-id" 2>/dev/null)" != "$cfg_id" ]; then
+		phase "configure $OUT (tinyconfig + ${frag#"$REPO"/})"
+		"${MAKE[@]}" -s tinyconfig >/dev/null
+		"$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" \
+			"$OUT/.config" "$frag" >/dev/null
+		"${MAKE[@]}" -s olddefconfig >/dev/null
+		echo "$cfg_id" > "$OUT/.klp-config-id"
+		phase_end
+	fi
 }
 
 # Our C files and headers, relative to the repository.
@@ -89,22 +121,7 @@ kernel-doc)
 	fi
 	;;
 w1)
-	"$HARNESS/make-tree.sh" ours >/dev/null
-	OUT=$KLP_CACHE/out/lint
-	FRAG=$HARNESS/config/livepatch.config
-	MAKE=(make -C "$TREE" O="$OUT" ARCH=x86_64 CC="ccache gcc"
-	      HOSTCC="ccache gcc" -j"$JOBS")
-	mkdir -p "$OUT" "$CCACHE_DIR"
-	cfg_id=$(sha1sum < "$FRAG" | cut -c1-16)
-	if [ "$(cat "$OUT/.klp-config-id" 2>/dev/null)" != "$cfg_id" ]; then
-		phase "configure $OUT (tinyconfig + ${FRAG#"$REPO"/})"
-		"${MAKE[@]}" -s tinyconfig >/dev/null
-		"$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" \
-			"$OUT/.config" "$FRAG" >/dev/null
-		"${MAKE[@]}" -s olddefconfig >/dev/null
-		echo "$cfg_id" > "$OUT/.klp-config-id"
-		phase_end
-	fi
+	lint_build
 	dirs="kernel/livepatch/ samples/livepatch/ lib/livepatch/"
 	phase "W=1 C=2 (sparse) build of $dirs"
 	# Every file of ours again, so that each run reports its warnings.
@@ -129,6 +146,38 @@ w1)
 		result W=1-C=2 PASS "$detail"
 	else
 		result W=1-C=2 FAIL "$detail"
+	fi
+	;;
+notrace)
+	handler=klp_ftrace_handler
+	out=$LINT/notrace.txt
+	: > "$out"
+	rc=0
+	if [ -n "${NOTRACE_OBJ:-}" ]; then
+		obj=$NOTRACE_OBJ
+	else
+		lint_build
+		obj=$OUT/kernel/livepatch/redirect.o
+		phase "build ${obj#"$OUT"/}"
+		"${MAKE[@]}" "${obj#"$OUT"/}" > "$out" 2>&1 || rc=$?
+		phase_end
+	fi
+	if [ "$rc" != 0 ]; then
+		tail -20 "$out" | sed 's/^/  | /'
+		result notrace FAIL "build of $obj failed (log: $out)"
+		continue
+	fi
+	phase "what $handler reaches in $obj"
+	python3 "$HARNESS/lint-notrace.py" "$obj" "$handler" > "$out" 2>&1 ||
+		rc=$?
+	sed 's/^/  /' "$out"
+	phase_end
+	# The script's last line is its summary, or why it could not run.
+	detail=$(tail -1 "$out")
+	if [ "$rc" = 0 ]; then
+		result notrace PASS "$detail"
+	else
+		result notrace FAIL "${detail:-lint-notrace.py exited $rc}"
 	fi
 	;;
 htmldocs)
@@ -164,7 +213,7 @@ htmldocs)
 	fi
 	;;
 *)
-	die "unknown gate '$gate' (checkpatch kernel-doc w1 htmldocs)"
+	die "unknown gate '$gate' (checkpatch kernel-doc w1 notrace htmldocs)"
 	;;
 esac
 done
