@@ -61,7 +61,12 @@ static unsigned int klp_nr_sites;	/* sites in the filter, klp_mutex */
 static unsigned int klp_nr_sites_allocated;	/* klp_mutex, for debugfs */
 static bool klp_ops_registered;		/* klp_mutex */
 
-static struct klp_site *klp_site_lookup(unsigned long ip)
+/*
+ * notrace: klp_ftrace_handler() calls this, and the handler recurses if
+ * anything it reaches can be traced or patched.  All it calls must be
+ * notrace or __always_inline; the notrace gate of "make lint" checks it.
+ */
+static notrace struct klp_site *klp_site_lookup(unsigned long ip)
 {
 	struct hlist_head *head;
 	struct klp_site *site;
