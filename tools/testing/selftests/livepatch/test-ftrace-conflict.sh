@@ -60,8 +60,8 @@ klp_log_start
 klp_load_refused EBUSY $B
 klp_expect_log "$(refused_log)"
 klp_expect "/proc/cmdline with $L after the refusal" $L "$(cat /proc/cmdline)"
-expect_redirect "redirection counters with $L after the refusal" \
-	"sites=1 sites_allocated=1"
+expect_redirect "redirection counters with $L (2 functions) after the refusal" \
+	"sites=2 sites_allocated=2"
 klp_disable $L
 klp_remove $L
 
@@ -70,6 +70,17 @@ klp_load $B
 klp_expect "$T answer once $K is gone" "patched by $B" "$(klp_param $T answer)"
 klp_disable $B
 klp_remove $B
+
+if [ ! -d /sys/kernel/debug/livepatch ]; then
+	# Upstream 6.12 accepts such a patch, but its transition never
+	# completes: for the older of two entries of one patch on one
+	# location, its stack check takes the code "below" from past the
+	# end of the list.
+	klp_remove $T
+	klp_say "two names of one function: not checked on this kernel (upstream 6.12" \
+		"never completes such a transition)"
+	klp_done
+fi
 
 klp_say "two names of one function"
 klp_load $A

@@ -35,7 +35,7 @@ klp_trans_write 1 $KLP_SYSFS/$P/enabled
 klp_wait_until "done with the reversed transition of $P" klp_transition_done $P
 
 klp_expect "$P/enabled after the reversal" 1 "$(klp_attr $P enabled)"
-klp_expect "patches after the reversal" "$P $L" "$(klp_test_patches)"
+klp_expect "patches after the reversal" "$L $P" "$(klp_test_patches)"
 klp_expect "$L/enabled after the reversal" 1 "$(klp_attr $L enabled)"
 klp_expect "$L/vmlinux/patched after the reversal" 1 \
 	"$(klp_attr $L vmlinux/patched)"
