@@ -9,6 +9,9 @@
 #   KERNEL=...        default kernel (ours)
 #   VERBOSE=1         show the whole guest output, not just the results
 #   KLP_RESULTS=FILE  append "STATUS<TAB>suite<TAB>test" lines (check.sh)
+#   KLP_TEST_TIMEOUT=S  host seconds one test may take (default 900); a
+#                     test that takes longer is stopped with its VM and
+#                     the tests after it run in a new VM
 # Ends with "N passed, N failed, N skipped"; exits non-zero on a failure,
 # a kernel report in the serial log, a crash or a timeout.
 source "$(dirname "$0")/lib.sh"
@@ -26,6 +29,7 @@ upstream-compat|selftests) ;;
 *) die "unknown suite '$suite' (upstream-compat, selftests)" ;;
 esac
 OUT=$(out_of "$k")
+label=$suite
 
 passed=0 failed=0 skipped=0
 # result STATUS NAME [DETAIL]: count and record one test.
@@ -35,7 +39,7 @@ result() {
 	FAIL) failed=$((failed + 1)) ;;
 	SKIP) skipped=$((skipped + 1)) ;;
 	esac
-	[ -z "${KLP_RESULTS:-}" ] || printf '%s\t%s\t%s\t%s\n' "$1" "$suite" "$2" "${3:-}" >> "$KLP_RESULTS"
+	[ -z "${KLP_RESULTS:-}" ] || printf '%s\t%s\t%s\t%s\n' "$1" "$label" "$2" "${3:-}" >> "$KLP_RESULTS"
 }
 summary() {
 	echo "$suite on $k: $passed passed, $failed failed, $skipped skipped"
@@ -54,11 +58,16 @@ if [ ! -s "$OUT/stage/klp/$suite/kselftest-list.txt" ]; then
 	exit
 fi
 
-args=()
-for t in "$@"; do
-	case "$t" in *:*) ;; *) t=livepatch:$t ;; esac
-	args+=(-t "$t")
-done
+# The tests to run, in the runner's order.
+if [ $# -gt 0 ]; then
+	tests=()
+	for t in "$@"; do
+		case "$t" in *:*) ;; *) t=livepatch:$t ;; esac
+		tests+=("$t")
+	done
+else
+	mapfile -t tests < "$OUT/stage/klp/$suite/kselftest-list.txt"
+fi
 
 # Live view: a line per finished test with its time (or everything).
 live() {
@@ -78,69 +87,96 @@ live() {
 		case "$line" in
 		*ok\ [0-9]*\ selftests:*)
 			name=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ selftests: ([^:]+): ([^ ]+).*/\2:\3/')
-			printf '%-4s %s %s (%ss)\n' "$st" "$suite" "$name" $((SECONDS - t0))
+			printf '%-4s %s %s (%ss)\n' "$st" "$label" "$name" $((SECONDS - t0))
 			;;
 		esac
 	done
 }
 
+# test_output FILE NAME [LINES]: the last LINES (40) lines NAME printed.
+test_output() {
+	awk -v t="${2#*:}" -v max="${3:-40}" '$0 ~ "^# selftests: .*: " t "$" { p = 1; n = 0 }
+		p { buf[++n] = $0 } p && /^(not )?ok / { p = 0 }
+		END { s = n > max ? n - max : 0; for (i = s + 1; i <= n; i++) print "    " buf[i] }' "$1"
+}
+
+# Each test may take KLP_TEST_TIMEOUT seconds of host time (the kselftest
+# runner also enforces its own limit, in guest time, from "settings").  A
+# test that takes longer is stopped with its VM, reported with the end of
+# its output, and the tests after it run in a new VM: a slow or busy
+# machine costs time, not results.  The VM limit follows from the tests
+# it runs.
+test_timeout=${KLP_TEST_TIMEOUT:-900}
 phase "$suite on the $k kernel"
 guest=$(mktemp)
 trap 'rm -f "$guest"' EXIT
-set +e
-"$HARNESS/run-vm.sh" "$k" "$suite" "${args[@]}" | tee "$guest" | live
-vmrc=${PIPESTATUS[0]}
-set -e
+vm_failures=()
+while [ ${#tests[@]} -gt 0 ]; do
+	args=()
+	for t in "${tests[@]}"; do args+=(-t "$t"); done
+	: > "$guest"
+	set +e
+	KLP_TIMEOUT=${KLP_TIMEOUT:-$((300 + ${#tests[@]} * test_timeout))} \
+	KLP_STALL=$test_timeout KLP_STALL_RE='^(# selftests: |(not )?ok [0-9]+ selftests: )' \
+		"$HARNESS/run-vm.sh" "$k" "$suite" "${args[@]}" | tee "$guest" | live
+	vmrc=${PIPESTATUS[0]}
+	set -e
 
-plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$guest" | head -n1)
-seen=0
-while IFS= read -r line; do
-	name=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ selftests: ([^:]+): ([^ ]+).*/\2:\3/')
-	seen=$((seen + 1))
-	case "$line" in
-	'ok '*'# SKIP'*) result SKIP "$name" ;;
-	'ok '*) result PASS "$name" ;;
-	*)
-		why=
-		case "$line" in *' # '*) why=${line##* # } ;; esac
-		result FAIL "$name" "$why"
-		# Its output: from its header to its result line.
-		echo "---- $suite $name failed${why:+ ($why)}:"
-		awk -v t="${name#*:}" '$0 ~ "^# selftests: .*: " t "$" { p = 1; n = 0 }
-			p { buf[++n] = $0 } p && /^(not )?ok / { p = 0 }
-			END { s = n > 40 ? n - 40 : 0; for (i = s + 1; i <= n; i++) print "    " buf[i] }' "$guest"
-		;;
-	esac
-done < <(grep -E '^(not )?ok [0-9]+ selftests: ' "$guest")
-if [ -n "$plan" ] && [ "$seen" -lt "$plan" ]; then
-	# The tests that never reported, in the runner's order: the first
-	# one was running when the VM died or timed out.
-	if [ $# -gt 0 ]; then
-		names=$(printf '%s\n' "${args[@]}" | grep -v '^-t$')
-	else
-		names=$(cat "$OUT/stage/klp/$suite/kselftest-list.txt")
+	seen=0
+	while IFS= read -r line; do
+		name=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ selftests: ([^:]+): ([^ ]+).*/\2:\3/')
+		seen=$((seen + 1))
+		case "$line" in
+		'ok '*'# SKIP'*) result SKIP "$name" ;;
+		'ok '*) result PASS "$name" ;;
+		*)
+			why=
+			case "$line" in *' # '*) why=${line##* # } ;; esac
+			result FAIL "$name" "$why"
+			echo "---- $label $name failed${why:+ ($why)}:"
+			test_output "$guest" "$name"
+			;;
+		esac
+	done < <(grep -E '^(not )?ok [0-9]+ selftests: ' "$guest")
+	tests=("${tests[@]:$seen}")
+
+	if [ "$vmrc" != 0 ]; then
+		case "$vmrc" in
+		124) why="timeout" ;;
+		125) why="the guest crashed or hung" ;;
+		126) why="the kernel reported a problem (see above)" ;;
+		*) why="guest exit status $vmrc" ;;
+		esac
+		echo "FAIL $label vm: $why"
+		vm_failures+=("$why")
 	fi
-	for ((i = seen + 1; i <= plan; i++)); do
-		name=$(echo "$names" | sed -n "${i}p")
-		if [ "$i" = $((seen + 1)) ] && grep -q "^# selftests: ${name/:/: }\$" "$guest"; then
-			why="did not finish"
-		else
-			why="not run"
-		fi
-		echo "FAIL $suite ${name:-test #$i} ($why)"
-		result FAIL "${name:-test #$i}" "$why"
-	done
-	echo "$suite: only $seen of $plan tests reported"
-fi
-if [ "$vmrc" != 0 ]; then
-	case "$vmrc" in
-	124) why="timeout" ;;
-	125) why="the guest crashed or hung" ;;
-	126) why="the kernel reported a problem (see above)" ;;
-	*) why="guest exit status $vmrc" ;;
-	esac
-	echo "FAIL $suite vm: $why"
+	[ ${#tests[@]} -gt 0 ] || break
+	if [ "$vmrc" = 0 ]; then
+		# The runner ended without reporting them all.
+		for t in "${tests[@]}"; do
+			echo "FAIL $label $t (not run)"
+			result FAIL "$t" "not run"
+		done
+		break
+	fi
+	# The first test that did not report stopped this VM, if it started;
+	# the others get a new one.
+	t=${tests[0]}
+	if grep -q "^# selftests: ${t/:/: }\$" "$guest"; then
+		why="did not finish: $why"
+		tests=("${tests[@]:1}")
+		echo "FAIL $label $t ($why); its last lines:"
+		test_output "$guest" "$t" 20
+		result FAIL "$t" "$why"
+	else
+		echo "$label: the VM stopped before $t started ($why)"
+		result FAIL "$t" "not run: $why"
+		tests=("${tests[@]:1}")
+	fi
+	[ ${#tests[@]} -gt 0 ] && echo "$label: $((${#tests[@]})) test(s) left, in a new VM"
+done
+for why in "${vm_failures[@]}"; do
 	result FAIL vm "$why"
-fi
+done
 phase_end
 summary

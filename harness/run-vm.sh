@@ -15,6 +15,9 @@
 # never reported a result (crash), 126 when the command passed but the
 # kernel log did not.
 #   -t SECONDS / KLP_TIMEOUT  host-side limit (default 1200; 0: none)
+#   KLP_STALL=SECONDS         also stop the guest when its output has had
+#   KLP_STALL_RE=REGEX        no new line matching REGEX for that long
+#                             (a test that hangs); reported as a timeout
 #   KLP_ACCEL=kvm|tcg         override the KVM probe
 #   KLP_APPEND="..."          extra kernel command line
 source "$(dirname "$0")/lib.sh"
@@ -86,6 +89,31 @@ QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -smp 2,sockets=2,cores=1,threads=1
 	-m 1G -nographic -no-reboot -no-user-config -nodefaults
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND")
 
+# stall_watch SECONDS REGEX: stop QEMU (its pid in $LOG.pid) once the
+# guest's output has gone SECONDS without a new line matching REGEX.
+stall_watch() {
+	local limit=$1 re=$2 seen=-1 n pid last now
+
+	last=$(date +%s)
+	while sleep 5; do
+		pid=$(cat "$LOG.pid" 2>/dev/null) || continue
+		kill -0 "$pid" 2>/dev/null || return 0
+		n=$(tr -d '\r' < "$GUEST_OUT" 2>/dev/null | grep -cE "$re")
+		now=$(date +%s)
+		if [ "$n" != "$seen" ]; then
+			seen=$n
+			last=$now
+		elif [ $((now - last)) -ge "$limit" ]; then
+			echo "vm: no progress for ${limit}s: stopping QEMU" >&2
+			touch "$LOG.stalled"
+			kill "$pid" 2>/dev/null
+			sleep 5
+			kill -9 "$pid" 2>/dev/null
+			return 0
+		fi
+	done
+}
+
 echo "vm: $k kernel $(cat "$OUT/kernelrelease"), $accel, running '$tag'" >&2
 echo "vm: serial log $LOG" >&2
 t0=$(date +%s)
@@ -101,17 +129,31 @@ else
 	set +e
 	tmo=()
 	[ "$timeout" -gt 0 ] 2>/dev/null && tmo=(timeout --foreground -k 5 "$timeout")
-	"${tmo[@]}" "${QEMU[@]}" -monitor none -serial file:"$LOG" \
+	wd=
+	if [ "${KLP_STALL:-0}" -gt 0 ] 2>/dev/null; then
+		stall_watch "${KLP_STALL}" "${KLP_STALL_RE:-.}" &
+		wd=$!
+	fi
+	"${tmo[@]}" "${QEMU[@]}" -pidfile "$LOG.pid" -monitor none -serial file:"$LOG" \
 		-chardev stdio,id=out,signal=off,logfile="$GUEST_OUT" \
 		-serial chardev:out </dev/null | sed -u 's/\r$//' | grep --line-buffered -v '^KLP-RESULT: '
 	qrc=${PIPESTATUS[0]}
+	if [ -n "$wd" ]; then
+		kill "$wd" 2>/dev/null
+		wait "$wd" 2>/dev/null
+	fi
+	rm -f "$LOG.pid"
 	set -e
 fi
 secs=$(( $(date +%s) - t0 ))
 
 # The guest's status is the last KLP-RESULT line.
 rc=$(tr -d '\r' < "$GUEST_OUT" 2>/dev/null | sed -n 's/^KLP-RESULT: \([0-9]*\)$/\1/p' | tail -n1)
-if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+if [ -f "$LOG.stalled" ]; then
+	rm -f "$LOG.stalled"
+	echo "vm: TIMEOUT: no progress for ${KLP_STALL}s" >&2
+	rc=124
+elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	echo "vm: TIMEOUT after ${timeout}s: killed QEMU" >&2
 	rc=124
 elif [ -z "$rc" ]; then
