@@ -148,6 +148,8 @@ struct klp_state {
  * @obj_list:	private: the patch's objects, static and dynamic ones
  * @enabled:	private: the patch is enabled or being enabled
  * @forced:	private: a forced transition touched it; its module stays
+ * @timeout_ms:	private: reverse a transition of this patch that stalls
+ *		this long (sysfs transition_timeout_ms); -1: the default
  * @free_work:	private: releases the patch outside sysfs callbacks
  * @finish:	private: completed when @kobj was released
  */
@@ -164,6 +166,7 @@ struct klp_patch {
 	struct list_head obj_list;
 	bool enabled;
 	bool forced;
+	int timeout_ms;
 	struct work_struct free_work;
 	struct completion finish;
 };

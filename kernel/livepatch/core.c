@@ -174,6 +174,7 @@ static void klp_init_patch_early(struct klp_patch *patch)
 	klp_sysfs_init_patch(patch);
 	patch->enabled = false;
 	patch->forced = false;
+	patch->timeout_ms = -1;
 
 	klp_for_each_object_static(patch, obj) {
 		obj->mod = NULL;
@@ -380,6 +381,24 @@ static void klp_transition_finished(struct klp_patch *patch, int target)
 	}
 }
 
+/*
+ * transition.c calls this when a transition of @patch stalled past its
+ * timeout: it goes back where it came from, as if the administrator
+ * wrote the opposite value to "enabled".
+ */
+static void klp_transition_stalled(struct klp_patch *patch)
+{
+	lockdep_assert_held(&klp_mutex);
+
+	klp_transition_reverse();
+	WRITE_ONCE(patch->enabled, !patch->enabled);
+}
+
+static const struct klp_transition_ops klp_transition_ops = {
+	.done = klp_transition_finished,
+	.stalled = klp_transition_stalled,
+};
+
 static int __klp_enable_patch(struct klp_patch *patch)
 {
 	struct klp_object *obj, *failed = NULL;
@@ -390,8 +409,7 @@ static int __klp_enable_patch(struct klp_patch *patch)
 		return -EBUSY;
 
 	pr_notice("enabling patch '%s'\n", klp_patch_name(patch));
-	klp_transition_init(patch, KLP_TRANSITION_PATCHED,
-			    klp_transition_finished);
+	klp_transition_init(patch, KLP_TRANSITION_PATCHED, &klp_transition_ops);
 
 	klp_for_each_object(patch, obj) {
 		if (!klp_object_loaded(obj))
@@ -433,7 +451,7 @@ static int __klp_disable_patch(struct klp_patch *patch)
 		return -EBUSY;
 
 	klp_transition_init(patch, KLP_TRANSITION_UNPATCHED,
-			    klp_transition_finished);
+			    &klp_transition_ops);
 	klp_for_each_object(patch, obj)
 		if (obj->patched)
 			klp_run_pre_unpatch(obj);

@@ -11,6 +11,8 @@
  *       one line each, counters as "name=value"
  *   /sys/kernel/debug/livepatch/signal_delay_ms  how long a transition
  *       waits before it wakes or fake-signals stuck tasks
+ *   /sys/kernel/debug/livepatch/transition_timeout_ms  reverse a transition
+ *       that stalls this long (0: never); patches may override it
  *   /sys/kernel/debug/livepatch/redirect         counters of the ftrace
  *       side: "sites=<patched locations> sites_allocated=<allocated>"
  *   /sys/kernel/debug/livepatch/shadow           every shadow variable:
@@ -51,7 +53,8 @@ static int klp_transitions_show(struct seq_file *m, void *v)
 			   s->target == KLP_TRANSITION_PATCHED ?
 			   "patched" : "unpatched",
 			   !s->done ? "running" : s->canceled ? "canceled" :
-			   s->forced ? "forced" : "complete",
+			   s->forced ? "forced" :
+			   s->timed_out ? "timed-out" : "complete",
 			   ns / NSEC_PER_USEC, s->passes,
 			   s->tasks_total, s->tasks_checked,
 			   s->tasks_signalled, s->reversals, s->signal_rounds);
@@ -88,6 +91,8 @@ void __init klp_debugfs_init(void)
 	debugfs_create_file("transitions", 0400, dir, NULL,
 			    &klp_transitions_fops);
 	debugfs_create_u32("signal_delay_ms", 0600, dir, &klp_signal_delay_ms);
+	debugfs_create_u32("transition_timeout_ms", 0600, dir,
+			   &klp_transition_timeout_ms);
 	debugfs_create_file("shadow", 0400, dir, NULL, &klp_shadow_list_fops);
 	debugfs_create_file("redirect", 0400, dir, NULL,
 			    &klp_redirect_counters_fops);

@@ -92,12 +92,22 @@ unsigned long klp_func_code(struct klp_func *func, bool below,
 void klp_redirect_show(struct seq_file *m);
 
 /* transition.c */
-typedef void (*klp_transition_done_t)(struct klp_patch *patch, int target);
+/**
+ * struct klp_transition_ops - what a transition reports to its owner
+ * @done:	every task reached @target; called under klp_mutex
+ * @stalled:	the transition ran past its timeout with tasks still
+ *		pending; the owner reverses it (klp_transition_reverse()),
+ *		under klp_mutex.  At most once per transition.
+ */
+struct klp_transition_ops {
+	void (*done)(struct klp_patch *patch, int target);
+	void (*stalled)(struct klp_patch *patch);
+};
 
 extern struct klp_patch *klp_transition_patch;
 
 void klp_transition_init(struct klp_patch *patch, int target,
-			 klp_transition_done_t done);
+			 const struct klp_transition_ops *ops);
 void klp_transition_start(void);
 void klp_transition_try_complete(void);
 void klp_transition_cancel(void);
@@ -112,6 +122,8 @@ void klp_transition_show_pending(struct seq_file *m);
 /* Wake or fake-signal stuck tasks after this long (debugfs tunable). */
 #define KLP_SIGNAL_DELAY_MS_DEFAULT	1000
 extern unsigned int klp_signal_delay_ms;
+/* Reverse a transition stalled this long, 0: never (debugfs tunable). */
+extern unsigned int klp_transition_timeout_ms;
 
 /**
  * struct klp_transition_stats - what one transition cost
@@ -123,6 +135,7 @@ extern unsigned int klp_signal_delay_ms;
  * @forced:		it was forced
  * @canceled:		enabling failed before any task could switch
  * @reversals:		times it was reversed
+ * @timed_out:		it was reversed because it stalled past its timeout
  * @passes:		passes of the transition work over all tasks
  * @tasks_total:	tasks that had to switch
  * @tasks_checked:	stack checks made by the transition work
@@ -137,6 +150,7 @@ struct klp_transition_stats {
 	bool done;
 	bool forced;
 	bool canceled;
+	bool timed_out;
 	unsigned int reversals;
 	unsigned long passes;
 	unsigned long tasks_total;

@@ -2,7 +2,8 @@
 /*
  * /sys/kernel/livepatch, what administrators see and write
  *
- *   /sys/kernel/livepatch/<patch>/{enabled,transition,force,replace,stack_order}
+ *   /sys/kernel/livepatch/<patch>/{enabled,transition,force,replace,stack_order,
+ *                                  transition_timeout_ms}
  *   /sys/kernel/livepatch/<patch>/<object>/patched
  *   /sys/kernel/livepatch/<patch>/<object>/<function>,<sympos>/
  *
@@ -79,11 +80,36 @@ static ssize_t stack_order_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", klp_patch_stack_order(to_patch(kobj)));
 }
 
+static ssize_t transition_timeout_ms_show(struct kobject *kobj,
+					  struct kobj_attribute *attr,
+					  char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_patch(kobj)->timeout_ms));
+}
+
+static ssize_t transition_timeout_ms_store(struct kobject *kobj,
+					   struct kobj_attribute *attr,
+					   const char *buf, size_t count)
+{
+	int ms, ret;
+
+	ret = kstrtoint(buf, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms < -1)
+		return -EINVAL;
+	/* Read when a transition of the patch starts or reverses. */
+	WRITE_ONCE(to_patch(kobj)->timeout_ms, ms);
+	return count;
+}
+
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
 static struct kobj_attribute transition_attr = __ATTR_RO(transition);
 static struct kobj_attribute force_attr = __ATTR_WO(force);
 static struct kobj_attribute replace_attr = __ATTR_RO(replace);
 static struct kobj_attribute stack_order_attr = __ATTR_RO(stack_order);
+static struct kobj_attribute transition_timeout_ms_attr =
+	__ATTR_RW_MODE(transition_timeout_ms, 0644);
 
 static struct attribute *klp_patch_attrs[] = {
 	&enabled_attr.attr,
@@ -91,6 +117,7 @@ static struct attribute *klp_patch_attrs[] = {
 	&force_attr.attr,
 	&replace_attr.attr,
 	&stack_order_attr.attr,
+	&transition_timeout_ms_attr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(klp_patch);

@@ -31,7 +31,10 @@
  * calls with EINTR).
  *
  * When every task is in the target state, the done callback given to
- * klp_transition_init() finishes the job (core.c).
+ * klp_transition_init() finishes the job (core.c).  A transition still
+ * pending after its timeout (klp_transition_timeout_ms, or the patch's
+ * own) logs the tasks that block it and asks its owner, through the
+ * stalled callback, to reverse it; that happens once per transition.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -66,7 +69,7 @@
  */
 struct klp_patch *klp_transition_patch;
 static int klp_target_state = KLP_TRANSITION_IDLE;
-static klp_transition_done_t klp_transition_done;
+static const struct klp_transition_ops *klp_transition_ops;
 
 /*
  * Tasks whose TIF_PATCH_PENDING is set, counted down by tasks that switch
@@ -77,13 +80,17 @@ static atomic_t klp_pending = ATOMIC_INIT(0);
 #define KLP_PENDING_BIAS	(INT_MAX / 2)
 
 unsigned int klp_signal_delay_ms = KLP_SIGNAL_DELAY_MS_DEFAULT;
+unsigned int klp_transition_timeout_ms;
 
 /* Retry and signal schedule of the running transition, klp_mutex. */
 static unsigned int klp_backoff_ms;
 static bool klp_cond_resched_on;
 static u64 klp_signal_next_ns;
 static unsigned int klp_signal_interval_ms;
+static u64 klp_timeout_at_ns;		/* 0: no timeout */
+static bool klp_timeout_fired;
 
+static void klp_transition_timed_out(void);
 static void klp_transition_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(klp_transition_work, klp_transition_work_fn);
 
@@ -398,13 +405,14 @@ static const char *klp_target_name(int target)
  * klp_transition_init() - prepare a transition of @patch to @target
  * @patch:	the patch
  * @target:	KLP_TRANSITION_PATCHED or KLP_TRANSITION_UNPATCHED
- * @done:	called (under klp_mutex) once every task reached @target
+ * @ops:	what to call when every task reached @target, or when the
+ *		transition stalls (under klp_mutex)
  *
  * Every task starts in the opposite state, and every function of the
  * patch is marked as changing.  Nothing is redirected yet.
  */
 void klp_transition_init(struct klp_patch *patch, int target,
-			 klp_transition_done_t done)
+			 const struct klp_transition_ops *ops)
 {
 	struct task_struct *g, *task;
 	struct klp_object *obj;
@@ -416,7 +424,8 @@ void klp_transition_init(struct klp_patch *patch, int target,
 	WARN_ON_ONCE(klp_target_state != KLP_TRANSITION_IDLE);
 
 	WRITE_ONCE(klp_transition_patch, patch);
-	klp_transition_done = done;
+	klp_transition_ops = ops;
+	klp_timeout_fired = false;
 	WRITE_ONCE(klp_target_state, target);
 	pr_debug("'%s': initializing %s transition\n", klp_patch_name(patch),
 		 klp_target_name(target));
@@ -487,6 +496,18 @@ static void klp_raise_pending(void)
 		klp_cur_stats->tasks_total += n;
 }
 
+/* The timeout of this direction of the transition, once per transition. */
+static void klp_arm_timeout(void)
+{
+	int ms = READ_ONCE(klp_transition_patch->timeout_ms);
+
+	if (ms < 0)
+		ms = READ_ONCE(klp_transition_timeout_ms);
+	klp_timeout_at_ns = 0;
+	if (ms > 0 && !klp_timeout_fired)
+		klp_timeout_at_ns = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
+}
+
 /**
  * klp_transition_start() - let tasks switch
  *
@@ -509,6 +530,7 @@ void klp_transition_start(void)
 	klp_signal_interval_ms = READ_ONCE(klp_signal_delay_ms);
 	klp_signal_next_ns = ktime_get_ns() +
 			     (u64)klp_signal_interval_ms * NSEC_PER_MSEC;
+	klp_arm_timeout();
 	klp_raise_pending();
 }
 
@@ -585,6 +607,12 @@ void klp_transition_try_complete(void)
 			klp_cond_resched_enable();
 			klp_cond_resched_on = true;
 		}
+		if (klp_timeout_at_ns && ktime_get_ns() >= klp_timeout_at_ns) {
+			klp_transition_timed_out();
+			/* Reversed: try the new direction at once. */
+			klp_kick();
+			return;
+		}
 		klp_signal_pending();
 		mod_delayed_work(system_wq, &klp_transition_work,
 				 msecs_to_jiffies(klp_backoff_ms));
@@ -596,7 +624,7 @@ void klp_transition_try_complete(void)
 		klp_cond_resched_disable();
 		klp_cond_resched_on = false;
 	}
-	klp_transition_done(klp_transition_patch, klp_target_state);
+	klp_transition_ops->done(klp_transition_patch, klp_target_state);
 }
 
 static void klp_transition_work_fn(struct work_struct *work)
@@ -689,7 +717,7 @@ void klp_transition_cancel(void)
 	WRITE_ONCE(klp_target_state, KLP_TRANSITION_UNPATCHED);
 	if (klp_cur_stats)
 		klp_cur_stats->canceled = true;
-	klp_transition_done(klp_transition_patch, klp_target_state);
+	klp_transition_ops->done(klp_transition_patch, klp_target_state);
 }
 
 /**
@@ -755,6 +783,53 @@ void klp_transition_force(void)
 		klp_cur_stats->forced = true;
 }
 
+/* Why @task, pending, cannot switch: a changed function, or a state. */
+static const char *klp_block_reason(struct task_struct *task)
+{
+	struct klp_check c = { };
+
+	task_call_func(task, klp_check_task, &c);
+	switch (c.err) {
+	case -EADDRINUSE:
+		return c.func->old_name;
+	case -EBUSY:
+		return "running";
+	case -EINVAL:
+		return "unreliable stack";
+	default:
+		return "switching";
+	}
+}
+
+/* The timeout passed with tasks pending: say who blocks, then reverse. */
+static void klp_transition_timed_out(void)
+{
+	struct klp_patch *patch = klp_transition_patch;
+	struct task_struct *g, *task;
+	unsigned int cpu;
+
+	pr_warn("'%s': %s transition stalled past its timeout, reversing it\n",
+		klp_patch_name(patch), klp_target_name(klp_target_state));
+	rcu_read_lock();
+	for_each_process_thread(g, task) {
+		if (klp_patch_pending(task))
+			pr_warn("'%s': blocked by pid %d (%s): %s\n",
+				klp_patch_name(patch), task_pid_nr(task),
+				task->comm, klp_block_reason(task));
+	}
+	rcu_read_unlock();
+	for_each_online_cpu(cpu) {
+		task = idle_task(cpu);
+		if (klp_patch_pending(task))
+			pr_warn("'%s': blocked by the idle task of CPU %u\n",
+				klp_patch_name(patch), cpu);
+	}
+	klp_timeout_fired = true;
+	if (klp_cur_stats)
+		klp_cur_stats->timed_out = true;
+	klp_transition_ops->stalled(patch);
+}
+
 /**
  * klp_transition_show_pending() - list the tasks a transition waits for
  * @m:		the seq_file to print to
@@ -774,21 +849,10 @@ void klp_transition_show_pending(struct seq_file *m)
 
 	rcu_read_lock();
 	for_each_process_thread(g, task) {
-		struct klp_check c = { };
-
 		if (!klp_patch_pending(task))
 			continue;
-		task_call_func(task, klp_check_task, &c);
-		seq_printf(m, "%d %s %d ", task_pid_nr(task), task->comm,
-			   task->patch_state);
-		if (c.err == -EADDRINUSE)
-			seq_printf(m, "%s\n", c.func->old_name);
-		else if (c.err == -EBUSY)
-			seq_puts(m, "running\n");
-		else if (c.err == -EINVAL)
-			seq_puts(m, "unreliable stack\n");
-		else
-			seq_puts(m, "switching\n");
+		seq_printf(m, "%d %s %d %s\n", task_pid_nr(task), task->comm,
+			   task->patch_state, klp_block_reason(task));
 	}
 	for_each_online_cpu(cpu) {
 		task = idle_task(cpu);
