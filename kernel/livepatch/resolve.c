@@ -244,8 +244,11 @@ static int klp_object_relocs(struct klp_patch *patch, struct klp_object *obj,
 }
 
 /**
- * klp_check_relocs() - refuse relocation sections for unknown objects
+ * klp_check_relocs() - refuse relocation sections for unknown modules
  * @patch:	the patch being registered
+ *
+ * A section of a module that the patch has no object for would never be
+ * applied, and the code that needs it would find zeroes: refuse it now.
  *
  * Return: 0, or -EINVAL after logging the offending section.
  */
@@ -268,6 +271,12 @@ int klp_check_relocs(struct klp_patch *patch)
 			continue;
 		if (klp_rela_objname(pmod, secname, sec_obj))
 			return -EINVAL;
+		/*
+		 * The module loader applied the vmlinux ones already: new
+		 * code may call vmlinux statics whatever objects it patches.
+		 */
+		if (!strcmp(sec_obj, "vmlinux"))
+			continue;
 		klp_for_each_object(patch, obj)
 			known |= !strcmp(klp_object_name(obj), sec_obj);
 		if (!known) {
