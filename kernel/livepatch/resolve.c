@@ -103,7 +103,11 @@ static const char *klp_sym_err(int err, unsigned long sympos)
 	return sympos ? "has no such position" : "not found";
 }
 
-/* Give every .klp.sym symbol that the section uses its address. */
+/*
+ * Give every symbol that the section uses its address.  Each must be a
+ * livepatch symbol: exported symbols, and the patch module's own, have
+ * ordinary relocation sections, which the module loader applies.
+ */
 static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 			      const char *strtab, unsigned int symndx,
 			      Elf_Shdr *sec, const char *secname,
@@ -122,13 +126,11 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 		unsigned long sympos, addr;
 		int cnt, ret;
 
-		if (sym->st_shndx == SHN_UNDEF) {
-			pr_err("'%s': %s: symbol '%s' is undefined; use a .klp.sym symbol\n",
+		if (sym->st_shndx != SHN_LIVEPATCH) {
+			pr_err("'%s': %s: symbol '%s' is not a livepatch symbol (SHN_LIVEPATCH)\n",
 			       pmod->name, secname, name);
 			return -EINVAL;
 		}
-		if (sym->st_shndx != SHN_LIVEPATCH)
-			continue;
 
 		cnt = sscanf(name,
 			     ".klp.sym.%" __stringify(KLP_OBJNAME_WIDTH) "[^.].%"
