@@ -10,10 +10,11 @@
  * cannot resolve (static functions and data of the patched object).  Such
  * references live in relocation sections named .klp.rela.<object>.<section>
  * (flagged SHF_RELA_LIVEPATCH) against symbols named
- * .klp.sym.<object>.<symbol>,<sympos> (section SHN_LIVEPATCH).  They are
- * applied here: vmlinux ones while the livepatch module loads, a module's
- * ones when that module comes, and cleared when it goes.
- * See Documentation/livepatch/module-elf-format.rst.
+ * .klp.sym.<object>.<symbol>,<sympos> (section SHN_LIVEPATCH) of that same
+ * object.  They are applied here: vmlinux ones while the livepatch module
+ * loads, a module's ones when that module comes, and cleared when it goes.
+ * See Documentation/livepatch/module-elf-format.rst, which lists the rules
+ * enforced here and where they are stricter than upstream 6.12's.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -106,7 +107,12 @@ static const char *klp_sym_err(int err, unsigned long sympos)
 /*
  * Give every symbol that the section uses its address.  Each must be a
  * livepatch symbol: exported symbols, and the patch module's own, have
- * ordinary relocation sections, which the module loader applies.
+ * ordinary relocation sections, which the module loader applies.  And
+ * each must be a symbol of the section's own object.  vmlinux ones
+ * belong in vmlinux sections, applied while the patch module loads,
+ * before any of its code runs.  A module's section is applied when the
+ * module comes and cleared when it goes: a symbol of another module
+ * could go away under a relocation that stays.
  */
 static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 			      const char *strtab, unsigned int symndx,
@@ -118,7 +124,6 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 	unsigned int i, n = sec->sh_size / sizeof(*rela);
 	char sym_obj[KLP_OBJNAME_WIDTH + 1];
 	char sym_name[KLP_SYMNAME_WIDTH + 1];
-	bool sec_vmlinux = !strcmp(sec_obj, "vmlinux");
 
 	for (i = 0; i < n; i++) {
 		Elf_Sym *sym = symtab + ELF_R_SYM(rela[i].r_info);
@@ -141,10 +146,14 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 			       pmod->name, secname, name);
 			return -EINVAL;
 		}
-		if (strcmp(sym_obj, "vmlinux") && strcmp(sym_obj, sec_obj)) {
-			pr_err("'%s': %s: symbol '%s' of object '%s' is out of reach%s\n",
-			       pmod->name, secname, sym_name, sym_obj,
-			       sec_vmlinux ? " of vmlinux" : "");
+		if (strcmp(sym_obj, sec_obj)) {
+			if (!strcmp(sym_obj, "vmlinux"))
+				pr_err("'%s': %s: vmlinux symbol '%s' belongs in a .klp.rela.vmlinux section\n",
+				       pmod->name, secname, sym_name);
+			else
+				pr_err("'%s': %s: symbol '%s' of module '%s' is out of reach: only '%s' ones may be used here\n",
+				       pmod->name, secname, sym_name, sym_obj,
+				       sec_obj);
 			return -EINVAL;
 		}
 		ret = klp_find_symbol(sym_obj, sym_name, sympos, &addr);
