@@ -220,38 +220,81 @@ int klp_apply_section_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 	return apply_relocate_add(sechdrs, strtab, symindex, secindex, pmod);
 }
 
-/* Walk the .klp.rela sections of @obj; apply or clear them. */
-static int klp_object_relocs(struct klp_patch *patch, struct klp_object *obj,
-			     bool apply)
+/* Is section @i of the patch module a .klp.rela section of @obj? */
+static bool klp_object_sec(struct module *pmod, struct klp_object *obj,
+			   unsigned int i)
+{
+	struct klp_modinfo *info = pmod->klp_info;
+	Elf_Shdr *sec = info->sechdrs + i;
+	char sec_obj[KLP_OBJNAME_WIDTH + 1];
+
+	return sec->sh_flags & SHF_RELA_LIVEPATCH &&
+	       !klp_rela_objname(pmod, info->secstrings + sec->sh_name,
+				 sec_obj) &&
+	       !strcmp(obj->name, sec_obj);
+}
+
+/* Clear the .klp.rela sections of module object @obj below index @end. */
+static void klp_clear_object_secs(struct klp_patch *patch,
+				  struct klp_object *obj, unsigned int end)
+{
+	struct module *pmod = patch->mod;
+	struct klp_modinfo *info = pmod->klp_info;
+	unsigned int i;
+
+	for (i = 1; i < end; i++)
+		if (klp_object_sec(pmod, obj, i))
+			clear_relocate_add(info->sechdrs,
+					   pmod->core_kallsyms.strtab,
+					   info->symndx, i, pmod);
+}
+
+/*
+ * Apply the .klp.rela sections of module object @obj.  When one fails,
+ * clear those written so far, and only those: clearing a location that
+ * was never written makes x86 complain (its clear_relocate_add() checks
+ * that each location holds what the relocation wrote) and stop.
+ */
+static int klp_apply_object_relocs(struct klp_patch *patch,
+				   struct klp_object *obj)
 {
 	struct module *pmod = patch->mod;
 	struct klp_modinfo *info = pmod->klp_info;
 	const char *strtab = pmod->core_kallsyms.strtab;
-	char sec_obj[KLP_OBJNAME_WIDTH + 1];
-	unsigned int i;
+	unsigned int i, written;
 	int ret;
 
 	for (i = 1; i < info->hdr.e_shnum; i++) {
 		Elf_Shdr *sec = info->sechdrs + i;
-		const char *secname = info->secstrings + sec->sh_name;
 
-		if (!(sec->sh_flags & SHF_RELA_LIVEPATCH))
+		if (!klp_object_sec(pmod, obj, i))
 			continue;
-		if (klp_rela_objname(pmod, secname, sec_obj) ||
-		    strcmp(obj->name, sec_obj))
-			continue;
-		if (!apply) {
-			clear_relocate_add(info->sechdrs, strtab, info->symndx,
-					   i, pmod);
-			continue;
+		ret = klp_resolve_relocs(pmod, info->sechdrs, strtab,
+					 info->symndx, sec,
+					 info->secstrings + sec->sh_name,
+					 obj->name);
+		if (ret) {
+			written = i;
+			goto clear;
 		}
-		ret = klp_apply_section_relocs(pmod, info->sechdrs,
-					       info->secstrings, strtab,
-					       info->symndx, i, obj->name);
-		if (ret)
-			return ret;
+		ret = apply_relocate_add(info->sechdrs, strtab, info->symndx,
+					 i, pmod);
+		if (ret) {
+			/*
+			 * The arch code stops at the relocation it cannot
+			 * write, after those before it: clear this section
+			 * too.  That undoes them, then trips over the failed
+			 * one, which the arch code may report a second time.
+			 */
+			written = i + 1;
+			goto clear;
+		}
 	}
 	return 0;
+
+clear:
+	klp_clear_object_secs(patch, obj, written);
+	return ret;
 }
 
 /**
@@ -310,7 +353,8 @@ int klp_check_relocs(struct klp_patch *patch)
 void klp_clear_object_relocs(struct klp_patch *patch, struct klp_object *obj)
 {
 	if (klp_is_module(obj))
-		klp_object_relocs(patch, obj, false);
+		klp_clear_object_secs(patch, obj,
+				      patch->mod->klp_info->hdr.e_shnum);
 }
 
 static int klp_resolve_func(struct klp_patch *patch, struct klp_object *obj,
@@ -373,9 +417,9 @@ int klp_resolve_object(struct klp_patch *patch, struct klp_object *obj)
 	lockdep_assert_held(&klp_mutex);
 
 	if (klp_is_module(obj)) {
-		ret = klp_object_relocs(patch, obj, true);
+		ret = klp_apply_object_relocs(patch, obj);
 		if (ret)
-			goto clear;
+			return ret;
 	}
 	klp_for_each_func(obj, func) {
 		ret = klp_resolve_func(patch, obj, func);
