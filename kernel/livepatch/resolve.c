@@ -169,6 +169,20 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 	return 0;
 }
 
+/* Apply a resolved section; the arch code says why when it cannot. */
+static int klp_write_section(struct module *pmod, Elf_Shdr *sechdrs,
+			     const char *strtab, unsigned int symndx,
+			     unsigned int secindex, const char *secname)
+{
+	int ret;
+
+	ret = apply_relocate_add(sechdrs, strtab, symndx, secindex, pmod);
+	if (ret)
+		pr_err("'%s': %s: apply_relocate_add() failed (%d)\n",
+		       pmod->name, secname, ret);
+	return ret;
+}
+
 /* Parse ".klp.rela.<obj>.<section>"; return 0 and the object name. */
 static int klp_rela_objname(struct module *pmod, const char *secname,
 			    char *objname)
@@ -217,7 +231,8 @@ int klp_apply_section_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 				 secname, sec_obj);
 	if (ret)
 		return ret;
-	return apply_relocate_add(sechdrs, strtab, symindex, secindex, pmod);
+	return klp_write_section(pmod, sechdrs, strtab, symindex, secindex,
+				 secname);
 }
 
 /* Is section @i of the patch module a .klp.rela section of @obj? */
@@ -266,19 +281,18 @@ static int klp_apply_object_relocs(struct klp_patch *patch,
 
 	for (i = 1; i < info->hdr.e_shnum; i++) {
 		Elf_Shdr *sec = info->sechdrs + i;
+		const char *secname = info->secstrings + sec->sh_name;
 
 		if (!klp_object_sec(pmod, obj, i))
 			continue;
 		ret = klp_resolve_relocs(pmod, info->sechdrs, strtab,
-					 info->symndx, sec,
-					 info->secstrings + sec->sh_name,
-					 obj->name);
+					 info->symndx, sec, secname, obj->name);
 		if (ret) {
 			written = i;
 			goto clear;
 		}
-		ret = apply_relocate_add(info->sechdrs, strtab, info->symndx,
-					 i, pmod);
+		ret = klp_write_section(pmod, info->sechdrs, strtab,
+					info->symndx, i, secname);
 		if (ret) {
 			/*
 			 * The arch code stops at the relocation it cannot
