@@ -75,6 +75,10 @@ klp_insert $T
 klp_insert $O
 $ours || klp_say "upstream 6.12: log lines shown, not compared"
 
+check_rule test_klp_rela_badsec \
+	"a .klp.rela section without an object in its name" \
+	"malformed livepatch relocation section name '.klp.rela..klp_refs..none'" \
+	refused
 check_rule test_klp_rela_undef \
 	"an undefined symbol (SHN_UNDEF) in a .klp.rela section" \
 	"$TSEC: symbol 'tgt_secret' is not a livepatch symbol (SHN_LIVEPATCH)" \
