@@ -10,10 +10,11 @@
  * cannot resolve (static functions and data of the patched object).  Such
  * references live in relocation sections named .klp.rela.<object>.<section>
  * (flagged SHF_RELA_LIVEPATCH) against symbols named
- * .klp.sym.<object>.<symbol>,<sympos> (section SHN_LIVEPATCH).  They are
- * applied here: vmlinux ones while the livepatch module loads, a module's
- * ones when that module comes, and cleared when it goes.
- * See Documentation/livepatch/module-elf-format.rst.
+ * .klp.sym.<object>.<symbol>,<sympos> (section SHN_LIVEPATCH) of that same
+ * object.  They are applied here: vmlinux ones while the livepatch module
+ * loads, a module's ones when that module comes, and cleared when it goes.
+ * See Documentation/livepatch/module-elf-format.rst, which lists the rules
+ * enforced here and where they are stricter than upstream 6.12's.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -103,7 +104,16 @@ static const char *klp_sym_err(int err, unsigned long sympos)
 	return sympos ? "has no such position" : "not found";
 }
 
-/* Give every .klp.sym symbol that the section uses its address. */
+/*
+ * Give every symbol that the section uses its address.  Each must be a
+ * livepatch symbol: exported symbols, and the patch module's own, have
+ * ordinary relocation sections, which the module loader applies.  And
+ * each must be a symbol of the section's own object.  vmlinux ones
+ * belong in vmlinux sections, applied while the patch module loads,
+ * before any of its code runs.  A module's section is applied when the
+ * module comes and cleared when it goes: a symbol of another module
+ * could go away under a relocation that stays.
+ */
 static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 			      const char *strtab, unsigned int symndx,
 			      Elf_Shdr *sec, const char *secname,
@@ -114,7 +124,6 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 	unsigned int i, n = sec->sh_size / sizeof(*rela);
 	char sym_obj[KLP_OBJNAME_WIDTH + 1];
 	char sym_name[KLP_SYMNAME_WIDTH + 1];
-	bool sec_vmlinux = !strcmp(sec_obj, "vmlinux");
 
 	for (i = 0; i < n; i++) {
 		Elf_Sym *sym = symtab + ELF_R_SYM(rela[i].r_info);
@@ -122,13 +131,11 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 		unsigned long sympos, addr;
 		int cnt, ret;
 
-		if (sym->st_shndx == SHN_UNDEF) {
-			pr_err("'%s': %s: symbol '%s' is undefined; use a .klp.sym symbol\n",
+		if (sym->st_shndx != SHN_LIVEPATCH) {
+			pr_err("'%s': %s: symbol '%s' is not a livepatch symbol (SHN_LIVEPATCH)\n",
 			       pmod->name, secname, name);
 			return -EINVAL;
 		}
-		if (sym->st_shndx != SHN_LIVEPATCH)
-			continue;
 
 		cnt = sscanf(name,
 			     ".klp.sym.%" __stringify(KLP_OBJNAME_WIDTH) "[^.].%"
@@ -139,10 +146,14 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 			       pmod->name, secname, name);
 			return -EINVAL;
 		}
-		if (strcmp(sym_obj, "vmlinux") && strcmp(sym_obj, sec_obj)) {
-			pr_err("'%s': %s: symbol '%s' of object '%s' is out of reach%s\n",
-			       pmod->name, secname, sym_name, sym_obj,
-			       sec_vmlinux ? " of vmlinux" : "");
+		if (strcmp(sym_obj, sec_obj)) {
+			if (!strcmp(sym_obj, "vmlinux"))
+				pr_err("'%s': %s: vmlinux symbol '%s' belongs in a .klp.rela.vmlinux section\n",
+				       pmod->name, secname, sym_name);
+			else
+				pr_err("'%s': %s: symbol '%s' of module '%s' is out of reach: only '%s' ones may be used here\n",
+				       pmod->name, secname, sym_name, sym_obj,
+				       sec_obj);
 			return -EINVAL;
 		}
 		ret = klp_find_symbol(sym_obj, sym_name, sympos, &addr);
@@ -156,6 +167,20 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 		sym->st_value = addr;
 	}
 	return 0;
+}
+
+/* Apply a resolved section; the arch code says why when it cannot. */
+static int klp_write_section(struct module *pmod, Elf_Shdr *sechdrs,
+			     const char *strtab, unsigned int symndx,
+			     unsigned int secindex, const char *secname)
+{
+	int ret;
+
+	ret = apply_relocate_add(sechdrs, strtab, symndx, secindex, pmod);
+	if (ret)
+		pr_err("'%s': %s: apply_relocate_add() failed (%d)\n",
+		       pmod->name, secname, ret);
+	return ret;
 }
 
 /* Parse ".klp.rela.<obj>.<section>"; return 0 and the object name. */
@@ -206,46 +231,92 @@ int klp_apply_section_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 				 secname, sec_obj);
 	if (ret)
 		return ret;
-	return apply_relocate_add(sechdrs, strtab, symindex, secindex, pmod);
+	return klp_write_section(pmod, sechdrs, strtab, symindex, secindex,
+				 secname);
 }
 
-/* Walk the .klp.rela sections of @obj; apply or clear them. */
-static int klp_object_relocs(struct klp_patch *patch, struct klp_object *obj,
-			     bool apply)
+/* Is section @i of the patch module a .klp.rela section of @obj? */
+static bool klp_object_sec(struct module *pmod, struct klp_object *obj,
+			   unsigned int i)
+{
+	struct klp_modinfo *info = pmod->klp_info;
+	Elf_Shdr *sec = info->sechdrs + i;
+	char sec_obj[KLP_OBJNAME_WIDTH + 1];
+
+	return sec->sh_flags & SHF_RELA_LIVEPATCH &&
+	       !klp_rela_objname(pmod, info->secstrings + sec->sh_name,
+				 sec_obj) &&
+	       !strcmp(obj->name, sec_obj);
+}
+
+/* Clear the .klp.rela sections of module object @obj below index @end. */
+static void klp_clear_object_secs(struct klp_patch *patch,
+				  struct klp_object *obj, unsigned int end)
+{
+	struct module *pmod = patch->mod;
+	struct klp_modinfo *info = pmod->klp_info;
+	unsigned int i;
+
+	for (i = 1; i < end; i++)
+		if (klp_object_sec(pmod, obj, i))
+			clear_relocate_add(info->sechdrs,
+					   pmod->core_kallsyms.strtab,
+					   info->symndx, i, pmod);
+}
+
+/*
+ * Apply the .klp.rela sections of module object @obj.  When one fails,
+ * clear those written so far, and only those: clearing a location that
+ * was never written makes x86 complain (its clear_relocate_add() checks
+ * that each location holds what the relocation wrote) and stop.
+ */
+static int klp_apply_object_relocs(struct klp_patch *patch,
+				   struct klp_object *obj)
 {
 	struct module *pmod = patch->mod;
 	struct klp_modinfo *info = pmod->klp_info;
 	const char *strtab = pmod->core_kallsyms.strtab;
-	char sec_obj[KLP_OBJNAME_WIDTH + 1];
-	unsigned int i;
+	unsigned int i, written;
 	int ret;
 
 	for (i = 1; i < info->hdr.e_shnum; i++) {
 		Elf_Shdr *sec = info->sechdrs + i;
 		const char *secname = info->secstrings + sec->sh_name;
 
-		if (!(sec->sh_flags & SHF_RELA_LIVEPATCH))
+		if (!klp_object_sec(pmod, obj, i))
 			continue;
-		if (klp_rela_objname(pmod, secname, sec_obj) ||
-		    strcmp(obj->name, sec_obj))
-			continue;
-		if (!apply) {
-			clear_relocate_add(info->sechdrs, strtab, info->symndx,
-					   i, pmod);
-			continue;
+		ret = klp_resolve_relocs(pmod, info->sechdrs, strtab,
+					 info->symndx, sec, secname, obj->name);
+		if (ret) {
+			written = i;
+			goto clear;
 		}
-		ret = klp_apply_section_relocs(pmod, info->sechdrs,
-					       info->secstrings, strtab,
-					       info->symndx, i, obj->name);
-		if (ret)
-			return ret;
+		ret = klp_write_section(pmod, info->sechdrs, strtab,
+					info->symndx, i, secname);
+		if (ret) {
+			/*
+			 * The arch code stops at the relocation it cannot
+			 * write, after those before it: clear this section
+			 * too.  That undoes them, then trips over the failed
+			 * one, which the arch code may report a second time.
+			 */
+			written = i + 1;
+			goto clear;
+		}
 	}
 	return 0;
+
+clear:
+	klp_clear_object_secs(patch, obj, written);
+	return ret;
 }
 
 /**
- * klp_check_relocs() - refuse relocation sections for unknown objects
+ * klp_check_relocs() - refuse relocation sections for unknown modules
  * @patch:	the patch being registered
+ *
+ * A section of a module that the patch has no object for would never be
+ * applied, and the code that needs it would find zeroes: refuse it now.
  *
  * Return: 0, or -EINVAL after logging the offending section.
  */
@@ -268,6 +339,12 @@ int klp_check_relocs(struct klp_patch *patch)
 			continue;
 		if (klp_rela_objname(pmod, secname, sec_obj))
 			return -EINVAL;
+		/*
+		 * The module loader applied the vmlinux ones already: new
+		 * code may call vmlinux statics whatever objects it patches.
+		 */
+		if (!strcmp(sec_obj, "vmlinux"))
+			continue;
 		klp_for_each_object(patch, obj)
 			known |= !strcmp(klp_object_name(obj), sec_obj);
 		if (!known) {
@@ -290,7 +367,8 @@ int klp_check_relocs(struct klp_patch *patch)
 void klp_clear_object_relocs(struct klp_patch *patch, struct klp_object *obj)
 {
 	if (klp_is_module(obj))
-		klp_object_relocs(patch, obj, false);
+		klp_clear_object_secs(patch, obj,
+				      patch->mod->klp_info->hdr.e_shnum);
 }
 
 static int klp_resolve_func(struct klp_patch *patch, struct klp_object *obj,
@@ -354,9 +432,9 @@ int klp_resolve_object(struct klp_patch *patch, struct klp_object *obj)
 	lockdep_assert_held(&klp_mutex);
 
 	if (klp_is_module(obj)) {
-		ret = klp_object_relocs(patch, obj, true);
+		ret = klp_apply_object_relocs(patch, obj);
 		if (ret)
-			goto clear;
+			return ret;
 	}
 	klp_for_each_func(obj, func) {
 		ret = klp_resolve_func(patch, obj, func);

@@ -11,14 +11,19 @@ module ELF format (Documentation/livepatch/module-elf-format.rst):
 
   - each undefined ".klp.sym.*" symbol gets section index SHN_LIVEPATCH and
     global binding, so the module loader leaves it to livepatch;
-  - each relocation section whose relocations all use such symbols is
-    renamed ".klp.rela.<object>.<section>" and flagged SHF_ALLOC |
-    SHF_RELA_LIVEPATCH, so livepatch applies it when <object> is present.
+  - each relocation section whose relocations all use such symbols, of one
+    object, is renamed ".klp.rela.<object>.<section>" and flagged SHF_ALLOC
+    | SHF_RELA_LIVEPATCH, so livepatch applies it when <object> is present;
+  - so is the relocation section of a section named ".klp_refs.<object>"
+    or ".klp_refs.<object>.<anything>", for that <object>, whatever symbols
+    it uses: that is how the tests make sections that break a rule (a
+    symbol that is not a livepatch symbol, or one of another object).
 
-It refuses a relocation section that mixes livepatch symbols with others
-(keep such references in a section of their own) and a module without any.
-The names are not checked: a malformed one is how the tests make a module
-that livepatch must refuse.
+It refuses a relocation section that mixes livepatch symbols with others,
+or symbols of several objects, unless it names its object as above (keep
+such references in a section of their own), and a module without any
+section to convert.  The names are not checked: a malformed one is how the
+tests make a module that livepatch must refuse.
 
 Only x86_64 (ELF64, little endian) is handled.  New section names are
 appended in a copy of the section name table at the end of the file; the
@@ -36,6 +41,7 @@ SHN_UNDEF = 0
 SHN_LIVEPATCH = 0xff20
 STB_GLOBAL = 1
 KLP_SYM = ".klp.sym."
+KLP_REFS = ".klp_refs."
 
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")
 SHDR = struct.Struct("<IIQQQQIIQQ")
@@ -104,8 +110,6 @@ def convert(elf, what):
         st_info = (STB_GLOBAL << 4) | (st_info & 0xf)
         struct.pack_into("<BBH", elf, off + 4, st_info, st_other,
                          SHN_LIVEPATCH)
-    if not klp_syms:
-        die(f"{what}: no undefined '{KLP_SYM}*' symbol to convert")
 
     new_names = bytearray()
     report = []
@@ -114,14 +118,19 @@ def convert(elf, what):
             continue
         used = [RELA.unpack_from(elf, s.offset + j * RELA.size)[1] >> 32
                 for j in range(s.size // RELA.size)]
-        objs = {klp_syms[i][1] for i in used if i in klp_syms}
-        if not objs:
-            continue
-        if len(objs) > 1 or any(i not in klp_syms for i in used):
-            die(f"{what}: section {s.name} mixes livepatch symbols with "
-                "other symbols or objects; give each object's references "
-                "a section of their own")
         target = secs[s.info]
+        if target.name.startswith(KLP_REFS):
+            # The section says which object it is for.
+            objs = {target.name[len(KLP_REFS):].split(".", 1)[0]}
+        else:
+            objs = {klp_syms[i][1] for i in used if i in klp_syms}
+            if not objs:
+                continue
+            if len(objs) > 1 or any(i not in klp_syms for i in used):
+                die(f"{what}: section {s.name} mixes livepatch symbols "
+                    "with other symbols or objects; give each object's "
+                    "references a section of their own, or name the "
+                    f"object: {KLP_REFS}<object>")
         if not target.flags & SHF_ALLOC:
             die(f"{what}: {s.name} applies to {target.name}, which is not "
                 "loaded in memory")
@@ -131,7 +140,8 @@ def convert(elf, what):
         new_names += new.encode() + b"\0"
         s.flags |= SHF_ALLOC | SHF_RELA_LIVEPATCH
     if not report:
-        die(f"{what}: no relocation section uses the livepatch symbols")
+        die(f"{what}: no relocation section uses livepatch symbols or "
+            f"applies to a {KLP_REFS}<object> section")
 
     # The section names, old and new, go to the end of the file.
     shstr.offset = len(elf)
@@ -140,7 +150,7 @@ def convert(elf, what):
     for s in secs:
         struct.pack_into(f"{SHDR.size}s", elf, shoff + s.index * SHDR.size,
                          s.pack())
-    syms = ", ".join(sorted(n for n, _ in klp_syms.values()))
+    syms = ", ".join(sorted(n for n, _ in klp_syms.values())) or "none"
     return elf, report + [f"SHN_LIVEPATCH: {syms}"]
 
 
