@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# run-suite.sh [--kernel ours|upstream] SUITE [TEST...]: stage a test suite,
-# run it in a VM with run_kselftest.sh and report one line per test:
+# run-suite.sh [--kernel KERNEL] SUITE [TEST...]: stage a test suite, run it
+# in a VM with run_kselftest.sh and report one line per test:
 #   upstream-compat  upstream 6.12's livepatch kselftests, unmodified
 #   selftests        our kselftests (tools/testing/selftests/livepatch)
 # TEST is a kselftest name (test-sysfs.sh or livepatch:test-sysfs.sh).
-# The kernel must be built (make kernel / make reference).
+# KERNEL is ours, upstream or a variant (ours-nodyn: see build-kernel.sh);
+# it must be built (make kernel / make reference / build-kernel.sh).
 #   KERNEL=...        default kernel (ours)
 #   VERBOSE=1         show the whole guest output, not just the results
 #   KLP_RESULTS=FILE  append "STATUS<TAB>suite<TAB>test" lines (check.sh)
@@ -15,10 +16,10 @@ source "$(dirname "$0")/lib.sh"
 
 k=${KERNEL:-ours}
 case "${1:-}" in
---kernel) k=${2:?--kernel ours|upstream}; shift 2 ;;
+--kernel) k=${2:?--kernel ours|upstream[-VARIANT]}; shift 2 ;;
 --kernel=*) k=${1#--kernel=}; shift ;;
 esac
-suite=${1:?usage: run-suite.sh [--kernel ours|upstream] SUITE [TEST...]}
+suite=${1:?usage: run-suite.sh [--kernel ours|upstream[-VARIANT]] SUITE [TEST...]}
 shift
 check_kernel_name "$k"
 case "$suite" in
@@ -26,6 +27,10 @@ upstream-compat|selftests) ;;
 *) die "unknown suite '$suite' (upstream-compat, selftests)" ;;
 esac
 OUT=$(out_of "$k")
+# What the results call the suite: "selftests", or on a variant of a
+# kernel "selftests@ours-nodyn".
+label=$suite
+[ -z "$(kernel_variant "$k")" ] || label=$suite@$k
 
 passed=0 failed=0 skipped=0
 # result STATUS NAME [DETAIL]: count and record one test.
@@ -35,7 +40,7 @@ result() {
 	FAIL) failed=$((failed + 1)) ;;
 	SKIP) skipped=$((skipped + 1)) ;;
 	esac
-	[ -z "${KLP_RESULTS:-}" ] || printf '%s\t%s\t%s\t%s\n' "$1" "$suite" "$2" "${3:-}" >> "$KLP_RESULTS"
+	[ -z "${KLP_RESULTS:-}" ] || printf '%s\t%s\t%s\t%s\n' "$1" "$label" "$2" "${3:-}" >> "$KLP_RESULTS"
 }
 summary() {
 	echo "$suite on $k: $passed passed, $failed failed, $skipped skipped"
@@ -43,7 +48,7 @@ summary() {
 }
 
 if ! "$HARNESS/stage-$suite.sh" "$k"; then
-	echo "FAIL $suite build: staging the suite failed"
+	echo "FAIL $label build: staging the suite failed"
 	result FAIL build "staging failed"
 	summary
 	exit 1
@@ -78,7 +83,7 @@ live() {
 		case "$line" in
 		*ok\ [0-9]*\ selftests:*)
 			name=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ selftests: ([^:]+): ([^ ]+).*/\2:\3/')
-			printf '%-4s %s %s (%ss)\n' "$st" "$suite" "$name" $((SECONDS - t0))
+			printf '%-4s %s %s (%ss)\n' "$st" "$label" "$name" $((SECONDS - t0))
 			;;
 		esac
 	done
@@ -105,7 +110,7 @@ while IFS= read -r line; do
 		case "$line" in *' # '*) why=${line##* # } ;; esac
 		result FAIL "$name" "$why"
 		# Its output: from its header to its result line.
-		echo "---- $suite $name failed${why:+ ($why)}:"
+		echo "---- $label $name failed${why:+ ($why)}:"
 		awk -v t="${name#*:}" '$0 ~ "^# selftests: .*: " t "$" { p = 1; n = 0 }
 			p { buf[++n] = $0 } p && /^(not )?ok / { p = 0 }
 			END { s = n > 40 ? n - 40 : 0; for (i = s + 1; i <= n; i++) print "    " buf[i] }' "$guest"
@@ -127,7 +132,7 @@ if [ -n "$plan" ] && [ "$seen" -lt "$plan" ]; then
 		else
 			why="not run"
 		fi
-		echo "FAIL $suite ${name:-test #$i} ($why)"
+		echo "FAIL $label ${name:-test #$i} ($why)"
 		result FAIL "${name:-test #$i}" "$why"
 	done
 	echo "$suite: only $seen of $plan tests reported"
@@ -139,7 +144,7 @@ if [ "$vmrc" != 0 ]; then
 	126) why="the kernel reported a problem (see above)" ;;
 	*) why="guest exit status $vmrc" ;;
 	esac
-	echo "FAIL $suite vm: $why"
+	echo "FAIL $label vm: $why"
 	result FAIL vm "$why"
 fi
 phase_end
