@@ -106,13 +106,25 @@ insert_target() {
 # masks for the exit trap.
 declare -a klp_cr_pinned=()
 pin_to_cpu0() {
-	local d pid mask
+	local d mask line
 
 	for d in /proc/[0-9]*; do
-		pid=${d#/proc/}
-		mask=$(taskset -p "$pid" 2>/dev/null) || continue
-		taskset -p 1 "$pid" >/dev/null 2>&1 &&
-			klp_cr_pinned+=("$pid:${mask##*: }")
+		mask=
+		{
+			while read -r line; do
+				case "$line" in
+				Cpus_allowed_list:*) mask=${line##*[[:space:]]}; break ;;
+				esac
+			done < "$d/status"
+		} 2>/dev/null
+		# Only the tasks allowed on several CPUs (a fork each, and
+		# slow under emulation).
+		case "$mask" in
+		*[-,]*) ;;
+		*) continue ;;
+		esac
+		taskset -p -c 0 "${d#/proc/}" >/dev/null 2>&1 &&
+			klp_cr_pinned+=("${d#/proc/}:$mask")
 	done
 }
 
@@ -120,21 +132,22 @@ unpin() {
 	local e
 
 	for e in "${klp_cr_pinned[@]}"; do
-		taskset -p "${e#*:}" "${e%%:*}" >/dev/null 2>&1
+		taskset -p -c "${e#*:}" "${e%%:*}" >/dev/null 2>&1
 	done
 	klp_cr_pinned=()
 }
 trap 'unpin; trace_reset; klp_trans_cleanup; klp_cleanup' EXIT
 
 pin_to_cpu0
-taskset -p $$ | grep -q ': 1$' || klp_fail "cannot move the test to CPU 0"
+[ "$(taskset -p -c $$)" = "pid $$'s current affinity list: 0" ] ||
+	klp_fail "cannot move the test to CPU 0: $(taskset -p -c $$)"
 klp_say "moved ${#klp_cr_pinned[@]} tasks to CPU 0"
 
 insert_target
 proved=
 for ((round = 1; round <= KLP_CR_ROUNDS; round++)); do
 	K=$(spin_field pid)
-	taskset -p 2 "$K" >/dev/null || klp_fail "cannot move klp_trans_spin ($K) to CPU 1"
+	taskset -p -c 1 "$K" >/dev/null || klp_fail "cannot move klp_trans_spin ($K) to CPU 1"
 	# Let the move settle before anything is traced.
 	sleep 0.5
 	klp_trans_gate closed
