@@ -11,17 +11,20 @@ export KLP_CACHE
 H := harness
 
 .PHONY: help deps base kernel reference kernel-ours kernel-upstream demo \
-	check check-upstream suite vm clean lint series series-check apply \
-	bench bench-transition
+	check check-upstream check-configs suite vm clean lint series \
+	series-check apply bench bench-transition
 
 help:
 	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
 	@echo '  make demo            boot a kernel, live patch /proc/cmdline and undo it'
-	@echo '  make check           build ours and run every suite on it (CI)'
+	@echo '  make check           build ours, run every suite on it, smoke-test ours-nodyn (CI)'
 	@echo '  make check-upstream  the same on the upstream reference kernel'
+	@echo '  make check-configs   cross-build ours + modules: ppc64le, s390x, x86_64 PREEMPT_RT'
+	@echo '                       [CONFIGS="ppc64le s390x x86_64-rt"]'
 	@echo '  make suite SUITE=upstream-compat|selftests [TEST=test-x.sh] [KERNEL=...]'
 	@echo '  make vm              interactive shell in the VM (Ctrl-A X quits)'
 	@echo '  make kernel          build our kernel'
+	@echo '  make kernel-ours-nodyn  build a variant: ours + harness/config/nodyn.config'
 	@echo '  make reference       build the upstream reference kernel'
 	@echo '  make lint            checkpatch, kernel-doc, W=1 + sparse, notrace, htmldocs'
 	@echo '  make bench           enable/disable time and memory, 1..1000 functions, ours vs upstream'
@@ -31,6 +34,8 @@ help:
 	@echo '  make apply KSRC=<linux-6.12.y tree>  lay the series on that tree'
 	@echo '  make deps            install the Debian packages the harness needs'
 	@echo '  make clean           remove the build cache ($(KLP_CACHE))'
+	@echo 'Variants: KERNEL=ours-nodyn (PREEMPT_DYNAMIC=n), ours-rt (PREEMPT_RT), any'
+	@echo '  harness/config/<variant>.config: demo, suite and vm on that build of ours.'
 	@echo 'Variables: KSRC=<6.12 tree> (instead of linux-source-6.12), VERBOSE=1,'
 	@echo '  KLP_TIMEOUT=<s> (per VM run), KLP_ACCEL=kvm|tcg, JOBS=<n>'
 
@@ -46,6 +51,10 @@ reference: kernel-upstream
 kernel-ours kernel-upstream: kernel-%: base
 	@$(H)/build-kernel.sh $*
 
+# A variant: kernel-ours-nodyn builds ours-nodyn (build-kernel.sh).
+kernel-ours-% kernel-upstream-%: base
+	@$(H)/build-kernel.sh $(patsubst kernel-%,%,$@)
+
 demo: kernel-$(KERNEL)
 	@$(H)/run-vm.sh $(KERNEL) demo
 
@@ -54,6 +63,12 @@ check:
 
 check-upstream:
 	@$(H)/check.sh upstream
+
+# Not part of make check: cross compilers, and three more kernel builds.
+check-configs:
+	@$(H)/install-deps.sh --cross
+	@$(H)/prepare-base.sh
+	@$(H)/check-configs.sh $(CONFIGS)
 
 suite: kernel-$(KERNEL)
 	@$(H)/run-suite.sh --kernel $(KERNEL) $(SUITE) $(TEST)

@@ -1,44 +1,42 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# build-kernel.sh ours|upstream: lay the tree, configure (tinyconfig +
-# harness/config/livepatch.config, every option checked), build bzImage and
-# modules out of tree with ccache, install the modules for the guest.
+# build-kernel.sh ours|upstream [VARIANT]: lay the tree, configure
+# (tinyconfig + harness/config/livepatch.config, then
+# harness/config/VARIANT.config when given, every option checked), build
+# bzImage and modules out of tree with ccache, install the modules for the
+# guest.  A variant builds from the same tree into out/<kernel>-VARIANT,
+# and "ours-VARIANT" names that kernel everywhere else (run-vm.sh,
+# run-suite.sh, ...); "build-kernel.sh ours-VARIANT" works too.
 source "$(dirname "$0")/lib.sh"
 
-k=${1:?usage: build-kernel.sh ours|upstream}
+k=${1:?usage: build-kernel.sh ours|upstream [VARIANT]}
+[ -z "${2:-}" ] || k=$k-$2
 check_kernel_name "$k"
+kb=$(kernel_base "$k")
 TREE=$(tree_of "$k")
 OUT=$(out_of "$k")
-FRAG=$HARNESS/config/livepatch.config
+FRAGS=("$HARNESS/config/livepatch.config")
+v=$(kernel_variant "$k")
+[ -z "$v" ] || FRAGS+=("$HARNESS/config/$v.config")
 
-"$HARNESS/make-tree.sh" "$k"
+"$HARNESS/make-tree.sh" "$kb"
 mkdir -p "$OUT" "$CCACHE_DIR"
 MAKE=(make -C "$TREE" O="$OUT" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
 
-cfg_id=$(cat "$FRAG" | sha1sum | cut -c1-16)
+cfg_id=$(cat "${FRAGS[@]}" | sha1sum | cut -c1-16)
 if [ ! -f "$OUT/.config" ] || [ "$(cat "$OUT/.klp-config-id" 2>/dev/null)" != "$cfg_id" ]; then
-	phase "configure $k (tinyconfig + ${FRAG#"$REPO"/})"
+	frags=$(printf ' + %s' "${FRAGS[@]#"$REPO"/}")
+	phase "configure $k (tinyconfig$frags)"
 	"${MAKE[@]}" -s tinyconfig >/dev/null
-	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "$FRAG" >/dev/null
+	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "${FRAGS[@]}" >/dev/null
 	"${MAKE[@]}" -s olddefconfig >/dev/null
 	echo "$cfg_id" > "$OUT/.klp-config-id"
 	phase_end
 fi
 
 # Every requested option must have stuck.
-bad=0
-while read -r line; do
-	case "$line" in
-	CONFIG_*=*)
-		grep -qx "$line" "$OUT/.config" || {
-			echo "config: ${line%%=*} requested as ${line#*=} but is" \
-				"'$(grep -E "^(# )?${line%%=*}[= ]" "$OUT/.config" || echo absent)'" >&2
-			bad=1
-		}
-		;;
-	esac
-done < "$FRAG"
-[ $bad = 0 ] || { rm -f "$OUT/.klp-config-id"; die "kernel config for $k is incomplete"; }
+config_unmet "$OUT/.config" "${FRAGS[@]}" ||
+	{ rm -f "$OUT/.klp-config-id"; die "kernel config for $k is incomplete"; }
 
 phase "build $k kernel (-j$JOBS, ccache)"
 "${MAKE[@]}" -s bzImage modules 2>&1 | { grep -v '^  \(CC\|LD\|AR\)' || true; } ||

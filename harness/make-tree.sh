@@ -18,6 +18,7 @@ source "$(dirname "$0")/lib.sh"
 
 k=${1:?usage: make-tree.sh ours|upstream}
 check_kernel_name "$k"
+[ "$k" = "$(kernel_base "$k")" ] || die "make-tree.sh: $k is a variant: its tree is $(kernel_base "$k")'s"
 TREE=$(tree_of "$k")
 STAGE=$KLP_CACHE/stage-$k
 [ -f "$BASE/Makefile" ] || die "no base tree: run harness/prepare-base.sh"

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# run-suite.sh [--kernel ours|upstream] SUITE [TEST...]: stage a test suite,
-# run it in a VM with run_kselftest.sh and report one line per test:
+# run-suite.sh [--kernel KERNEL] SUITE [TEST...]: stage a test suite, run it
+# in a VM with run_kselftest.sh and report one line per test:
 #   upstream-compat  upstream 6.12's livepatch kselftests, unmodified
 #   selftests        our kselftests (tools/testing/selftests/livepatch)
 # TEST is a kselftest name (test-sysfs.sh or livepatch:test-sysfs.sh).
-# The kernel must be built (make kernel / make reference).
+# KERNEL is ours, upstream or a variant (ours-nodyn: see build-kernel.sh);
+# it must be built (make kernel / make reference / build-kernel.sh).
 #   KERNEL=...        default kernel (ours)
 #   VERBOSE=1         show the whole guest output, not just the results
 #   KLP_RESULTS=FILE  append "STATUS<TAB>suite<TAB>test" lines (check.sh)
@@ -18,10 +19,10 @@ source "$(dirname "$0")/lib.sh"
 
 k=${KERNEL:-ours}
 case "${1:-}" in
---kernel) k=${2:?--kernel ours|upstream}; shift 2 ;;
+--kernel) k=${2:?--kernel ours|upstream[-VARIANT]}; shift 2 ;;
 --kernel=*) k=${1#--kernel=}; shift ;;
 esac
-suite=${1:?usage: run-suite.sh [--kernel ours|upstream] SUITE [TEST...]}
+suite=${1:?usage: run-suite.sh [--kernel ours|upstream[-VARIANT]] SUITE [TEST...]}
 shift
 check_kernel_name "$k"
 case "$suite" in
@@ -29,7 +30,10 @@ upstream-compat|selftests) ;;
 *) die "unknown suite '$suite' (upstream-compat, selftests)" ;;
 esac
 OUT=$(out_of "$k")
+# What the results call the suite: "selftests", or on a variant of a
+# kernel "selftests@ours-nodyn".
 label=$suite
+[ -z "$(kernel_variant "$k")" ] || label=$suite@$k
 
 passed=0 failed=0 skipped=0
 # result STATUS NAME [DETAIL]: count and record one test.
@@ -47,7 +51,7 @@ summary() {
 }
 
 if ! "$HARNESS/stage-$suite.sh" "$k"; then
-	echo "FAIL $suite build: staging the suite failed"
+	echo "FAIL $label build: staging the suite failed"
 	result FAIL build "staging failed"
 	summary
 	exit 1

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# run-vm.sh [-t SECONDS] ours|upstream WHAT [ARG...]: boot the kernel in
-# QEMU with the harness initramfs and run WHAT in it:
+# run-vm.sh [-t SECONDS] KERNEL WHAT [ARG...]: boot the kernel (ours,
+# upstream, or a variant such as ours-nodyn, see build-kernel.sh) in QEMU
+# with the harness initramfs and run WHAT in it:
 #   a script of harness/guest/ (demo, upstream-compat, selftests, ...),
 #   "shell" for an interactive shell, or any shell command line.
 #
@@ -27,13 +28,13 @@ if [ "${1:-}" = -t ]; then
 	timeout=$2
 	shift 2
 fi
-k=${1:?usage: run-vm.sh [-t SECONDS] ours|upstream WHAT [ARG...]}
-what=${2:?usage: run-vm.sh [-t SECONDS] ours|upstream WHAT [ARG...]}
+k=${1:?usage: run-vm.sh [-t SECONDS] ours|upstream[-VARIANT] WHAT [ARG...]}
+what=${2:?usage: run-vm.sh [-t SECONDS] ours|upstream[-VARIANT] WHAT [ARG...]}
 shift 2
 check_kernel_name "$k"
 OUT=$(out_of "$k")
 KERNEL=$OUT/arch/x86/boot/bzImage
-[ -f "$KERNEL" ] || die "no $k kernel: make $([ "$k" = ours ] && echo kernel || echo reference)"
+[ -f "$KERNEL" ] || die "no $k kernel: $(make_target_of "$k")"
 
 "$HARNESS/mkinitramfs.sh" "$k" >&2
 INITRD=$OUT/initramfs.cpio

@@ -29,7 +29,7 @@ case "${1:-}" in
 esac
 check_kernel_name "$k"
 OUT=$(out_of "$k")
-[ -f "$OUT/Module.symvers" ] || die "no $k kernel build in $OUT: make $([ "$k" = ours ] && echo kernel || echo reference)"
+[ -f "$OUT/Module.symvers" ] || die "no $k kernel build in $OUT: $(make_target_of "$k")"
 SRC=$BASE/samples/livepatch
 COPY=$KLP_CACHE/upstream-samples-$k
 DEST=$OUT/stage/klp/upstream-samples

@@ -4,9 +4,9 @@
  *
  * A CPU-bound task that never returns to user space and never sleeps still
  * has to move to the new patch state.  It does so from cond_resched(): with
- * dynamic preemption the scheduler redirects cond_resched() to
- * __klp_sched_try_switch() while a transition runs; without it, a static
- * key guards the call below.
+ * PREEMPT_DYNAMIC static calls (x86) the scheduler redirects it to
+ * __klp_sched_try_switch() while a transition runs; otherwise a static key
+ * guards the call below, exported: cond_resched() inlines it in modules.
  */
 #ifndef _LINUX_LIVEPATCH_SCHED_H_
 #define _LINUX_LIVEPATCH_SCHED_H_
@@ -20,7 +20,7 @@ static inline void klp_sched_try_switch(void) {}
 #else
 void __klp_sched_try_switch(void);
 
-/* With dynamic preemption, the scheduler calls __klp_sched_try_switch(). */
+/* Unless the PREEMPT_DYNAMIC static call does it: the key and its test. */
 #if !defined(CONFIG_PREEMPT_DYNAMIC) || !defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL)
 DECLARE_STATIC_KEY_FALSE(klp_sched_try_switch_key);
 

@@ -95,7 +95,9 @@ static void klp_transition_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(klp_transition_work, klp_transition_work_fn);
 
 #if !defined(CONFIG_PREEMPT_DYNAMIC) || !defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL)
-DEFINE_STATIC_KEY_FALSE(klp_sched_try_switch_key);
+/* DEFINE_STATIC_KEY_FALSE(), exported: cond_resched() tests it inline. */
+struct static_key_false klp_sched_try_switch_key = STATIC_KEY_FALSE_INIT;
+EXPORT_SYMBOL(klp_sched_try_switch_key);
 
 static void klp_cond_resched_enable(void)
 {

@@ -33,8 +33,12 @@ static long trans_patch_getpid(const struct pt_regs *regs)
 {
 	long pid = task_tgid_vnr(current);
 
-	return regs->di == TRANS_GETPID_MAGIC ? pid + TRANS_GETPID_PATCHED :
-						pid;
+	/* Other architectures have no __x64_sys_getpid(): build only. */
+#ifdef CONFIG_X86_64
+	if (regs->di == TRANS_GETPID_MAGIC)
+		return pid + TRANS_GETPID_PATCHED;
+#endif
+	return pid;
 }
 
 /* Waits at the target's gate through @pass, as the original does. */
