@@ -62,7 +62,10 @@ if [ ! -s "$OUT/stage/klp/$suite/kselftest-list.txt" ]; then
 	exit
 fi
 
-# The tests to run, in the runner's order.
+# The tests to run, in the runner's order.  Without names, the whole
+# list; a VM then gets "--from=N" rather than a name per test, which
+# would not fit on the kernel command line.
+listed=0
 if [ $# -gt 0 ]; then
 	tests=()
 	for t in "$@"; do
@@ -71,6 +74,7 @@ if [ $# -gt 0 ]; then
 	done
 else
 	mapfile -t tests < "$OUT/stage/klp/$suite/kselftest-list.txt"
+	listed=${#tests[@]}
 fi
 
 # Live view: a line per finished test with its time (or everything).
@@ -117,7 +121,11 @@ trap 'rm -f "$guest"' EXIT
 vm_failures=()
 while [ ${#tests[@]} -gt 0 ]; do
 	args=()
-	for t in "${tests[@]}"; do args+=(-t "$t"); done
+	if [ "$listed" -gt 0 ]; then
+		[ ${#tests[@]} = "$listed" ] || args=("--from=$((listed - ${#tests[@]} + 1))")
+	else
+		for t in "${tests[@]}"; do args+=(-t "$t"); done
+	fi
 	: > "$guest"
 	set +e
 	KLP_TIMEOUT=${KLP_TIMEOUT:-$((300 + ${#tests[@]} * test_timeout))} \

@@ -6,7 +6,9 @@
 #   the module is not loaded, with patched (0444); one empty directory per
 #   function, "<name>,<sympos>".  Values: enabled, transition, replace and
 #   patched as the patch's state says; writes that must be refused are.
-#   stack_order (newer kernels) is checked by test-stack-order.sh.
+#   stack_order (newer kernels) is checked by test-stack-order.sh, and
+#   transition_timeout_ms (ours only) by test-transition-timeout.sh; its
+#   mode is 0644 where it exists.
 # requires: test_klp_target, test_klp_basic, test_klp_layer3
 . "$(dirname "$0")/klp_common.sh"
 klp_setup
@@ -38,9 +40,13 @@ klp_expect "$KLP_SYSFS holds only directories" "" "$not_dirs"
 klp_load $P
 
 klp_expect "mode of $P/" drwxr-xr-x "$(mode $P)"
-klp_expect "entries of $P/ (but stack_order)" \
+klp_expect "entries of $P/ (but stack_order, transition_timeout_ms)" \
 	"enabled force replace $T transition vmlinux" \
-	"$(entries $P | sed 's/ *stack_order//')"
+	"$(entries $P | sed 's/ *stack_order//; s/ *transition_timeout_ms//')"
+if [ -e "$KLP_SYSFS/$P/transition_timeout_ms" ]; then
+	klp_expect "mode of $P/transition_timeout_ms" -rw-r--r-- \
+		"$(mode $P/transition_timeout_ms)"
+fi
 klp_expect "mode of $P/enabled" -rw-r--r-- "$(mode $P/enabled)"
 klp_expect "mode of $P/transition" -r--r--r-- "$(mode $P/transition)"
 klp_expect "mode of $P/force" --w------- "$(mode $P/force)"
