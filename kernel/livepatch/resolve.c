@@ -34,6 +34,24 @@
 static_assert(MODULE_NAME_LEN - 1 == KLP_OBJNAME_WIDTH);
 static_assert(KSYM_NAME_LEN - 1 == KLP_SYMNAME_WIDTH);
 
+/**
+ * clear_relocate_add() - undo the relocations of one section
+ * @sechdrs:	section headers of the module
+ * @strtab:	its symbol string table
+ * @symindex:	index of its symbol table
+ * @relsec:	index of the relocation section
+ * @me:		the module
+ *
+ * The default for architectures that apply a relocation over whatever
+ * the location holds, so that nothing needs undoing before the target
+ * module comes back (x86 checks for zeroes and has its own).
+ */
+void __weak clear_relocate_add(Elf_Shdr *sechdrs, const char *strtab,
+			       unsigned int symindex, unsigned int relsec,
+			       struct module *me)
+{
+}
+
 struct klp_sym_query {
 	const char *name;	/* only for the module walk */
 	unsigned long sympos;	/* wanted position, 0: must be unique */
