@@ -90,8 +90,9 @@ for c in $configs; do
 	line="$st $c ($(( $(date +%s) - t0 ))s)"
 	echo "$line"
 	if [ $st = FAIL ]; then
-		# The errors first; else the end of the log.
-		{ grep -E '(ERROR|[Ee]rror)[: ]|^config: |^no |incomplete' "$log" ||
+		# The compiler's, linker's and modpost's errors; else the
+		# end of the log.
+		{ grep -E 'error:|ERROR:|: in function|undefined reference|^config: |^no |incomplete' "$log" ||
 			tail -n 20 "$log"; } | head -n 20 | sed 's/^/    /'
 		echo "    (whole log: $log)"
 	fi
