@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""run.py: the host side of the differential tester (harness/diff/README).
+
+Runs the same generated sequences on our kernel and on the upstream
+reference kernel, one VM boot per kernel for a whole batch, compares the
+normalised traces operation by operation and reports every divergence
+with its sequence id, the first operation where the traces part and both
+traces; then shrinks it (delta debugging of the operation list, each
+round's candidates batched in one boot per kernel).
+
+  run.py [--seed S] [--seqs N] [--len L] [--only ID[,ID...]] [--shrink]
+         [--kernels A,B] [--allow FILE] [--out DIR]
+
+Prints "differential: N sequences, M operations, K divergences"; exit 1
+when K > 0.  Sequences that did not complete on both kernels (a crash,
+a timeout) count as divergences too.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HARNESS = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import gen  # noqa: E402
+
+CACHE = os.environ.get("KLP_CACHE", os.path.expanduser("~/.cache/klp"))
+
+
+def log(msg):
+    sys.stderr.write("diff: %s\n" % msg)
+    sys.stderr.flush()
+
+
+def load_allow(path):
+    """Allowlist: 'REGEX  # Documentation/livepatch/<file>: <section>'.
+    A trace line matching REGEX is dropped on both kernels."""
+    rules = []
+    if not path or not os.path.exists(path):
+        return rules
+    for line in open(path):
+        line = line.rstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rx, _, why = line.partition("  # ")
+        if "Documentation/livepatch/" not in why:
+            sys.exit("allowlist line without a Documentation/livepatch "
+                     "section: %s" % line)
+        rules.append(re.compile(rx.strip()))
+    return rules
+
+
+def run_batch(kernel, seqs, tag, timeout):
+    """seqs: [(sid, ops)].  Returns ({sid: [block]}, path of the trace)."""
+    out = os.path.join(CACHE, "out", kernel)
+    stage = os.path.join(out, "stage", "klp", "diff")
+    os.makedirs(stage, exist_ok=True)
+    with open(os.path.join(stage, "seqs.txt"), "w") as f:
+        for sid, ops in seqs:
+            gen.emit(sid, ops, f)
+    subprocess.run(["cp", os.path.join(HERE, "guest-diff.sh"), stage],
+                   check=True)
+    os.makedirs(os.path.join(CACHE, "diff"), exist_ok=True)
+    trace = os.path.join(CACHE, "diff", "%s-%s.trace" % (tag, kernel))
+    t0 = time.time()
+    with open(trace, "w") as f:
+        rc = subprocess.run([os.path.join(HARNESS, "run-vm.sh"), "-t",
+                             str(timeout), kernel,
+                             "bash /klp/diff/guest-diff.sh /klp/diff/seqs.txt"],
+                            stdout=f, stderr=subprocess.PIPE, text=True)
+    secs = time.time() - t0
+    vmlines = [ln for ln in rc.stderr.splitlines() if ln.startswith("vm: ")]
+    if rc.returncode != 0:
+        log("%s: VM exit status %d: %s" % (kernel, rc.returncode,
+                                           "; ".join(vmlines[-3:])))
+    return parse(trace), secs
+
+
+def parse(path):
+    """{sid: [block]}; a block is the lines of one operation (the first
+    one "op N ..."); complete sequences only (their "end" line seen)."""
+    res, cur, sid = {}, None, None
+    for line in open(path, errors="replace"):
+        line = line.rstrip("\n").rstrip("\r")
+        if line.startswith("seq "):
+            sid, cur = line[4:], []
+        elif cur is None:
+            continue
+        elif line.startswith("end "):
+            res[sid] = cur
+            cur = None
+        elif line.startswith("op "):
+            cur.append([line])
+        elif cur:
+            cur[-1].append(line)
+    return res
+
+
+def normal(block, allow):
+    return [ln for ln in block if not any(r.search(ln) for r in allow)]
+
+
+def compare(a, b, allow):
+    """Index of the first operation whose blocks differ, or None."""
+    if a is None or b is None:
+        return -1
+    for i in range(max(len(a), len(b))):
+        x = normal(a[i], allow) if i < len(a) else ["(missing)"]
+        y = normal(b[i], allow) if i < len(b) else ["(missing)"]
+        if x != y:
+            return i
+    return None
+
+
+def show(sid, i, ta, tb, ka, kb, upto=None):
+    lines = ["divergence in sequence %s at operation %d" % (sid, i + 1)]
+    for k, t in ((ka, ta), (kb, tb)):
+        lines.append("--- %s" % k)
+        if t is None:
+            lines.append("  (did not complete)")
+            continue
+        for j, blk in enumerate(t):
+            if upto is not None and j > upto:
+                break
+            mark = ">>" if j == i else "  "
+            for ln in blk:
+                lines.append("%s %s" % (mark, ln))
+    return "\n".join(lines)
+
+
+def run_both(kernels, seqs, tag, timeout):
+    res = {}
+    for k in kernels:
+        res[k], secs = run_batch(k, seqs, tag, timeout)
+        nops = sum(len(ops) for sid, ops in seqs if sid in res[k])
+        log("%s: %d/%d sequences, %d operations in %.0fs (%.0f ops/min)" %
+            (k, len(res[k]), len(seqs), nops, secs, nops * 60 / max(secs, 1)))
+    return res
+
+
+def diverges(res, kernels, sid, allow):
+    a, b = (res[k].get(sid) for k in kernels)
+    return compare(a, b, allow)
+
+
+def shrink(sid, ops, kernels, allow, timeout):
+    """ddmin over the operation list; each round's candidates in one boot
+    per kernel.  Returns the smallest list found that still diverges."""
+    n = 2
+    rnd = 0
+    while len(ops) >= 2:
+        chunk = max(1, len(ops) // n)
+        cands = []
+        for i in range(0, len(ops), chunk):
+            c = ops[:i] + ops[i + chunk:]
+            if c:
+                cands.append(c)
+        rnd += 1
+        batch = [("%s~r%dc%d" % (sid, rnd, j), c) for j, c in enumerate(cands)]
+        res = run_both(kernels, batch, "shrink", timeout)
+        found = None
+        for cid, c in batch:
+            if diverges(res, kernels, cid, allow) is not None:
+                found = c
+                break
+        if found is not None:
+            ops = found
+            n = max(n - 1, 2)
+            log("shrink: %d operations still diverge" % len(ops))
+        elif chunk == 1:
+            break
+        else:
+            n = min(len(ops), n * 2)
+    return ops
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", default="1")
+    ap.add_argument("--seqs", type=int, default=200)
+    ap.add_argument("--len", type=int, default=24)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--shrink", action="store_true")
+    ap.add_argument("--kernels", default="ours,upstream")
+    ap.add_argument("--allow", default=os.path.join(HERE, "allowlist"))
+    ap.add_argument("--timeout", type=int, default=3600)
+    ap.add_argument("--tag", default="fuzz")
+    o = ap.parse_args()
+    kernels = o.kernels.split(",")
+    allow = load_allow(o.allow)
+    if o.only:
+        sids = o.only.split(",")
+    else:
+        sids = ["%s-%d" % (o.seed, i) for i in range(o.seqs)]
+    seqs = [(sid, gen.sequence(sid, o.len)) for sid in sids]
+    res = run_both(kernels, seqs, o.tag, o.timeout)
+    ndiv = 0
+    nops = 0
+    for sid, ops in seqs:
+        nops += len(ops)
+        i = diverges(res, kernels, sid, allow)
+        if i is None:
+            continue
+        ndiv += 1
+        a, b = (res[k].get(sid) for k in kernels)
+        print(show(sid, i, a, b, *kernels))
+        if o.shrink and i >= 0:
+            small = shrink(sid, ops, kernels, allow, o.timeout)
+            print("shrunk %s to %d operations (replay: make fuzz ONLY=%s):"
+                  % (sid, len(small), sid))
+            res2 = run_both(kernels, [(sid + "~min", small)], "min", o.timeout)
+            j = diverges(res2, kernels, sid + "~min", allow)
+            a2, b2 = (res2[k].get(sid + "~min") for k in kernels)
+            print(show(sid + "~min", j if j is not None else -1, a2, b2,
+                       *kernels))
+        print()
+    print("differential: %d sequences, %d operations, %d divergences"
+          % (len(seqs), nops, ndiv))
+    return 1 if ndiv else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
