@@ -30,9 +30,16 @@ PATCHES="test_klp_layer1 test_klp_layer2 test_klp_layer3 test_klp_trans_patch te
 TARGETS="test_klp_target test_klp_trans_target"
 
 mkdir -p $TMP
+# Forks are dear under TCG: files are read with the read builtin, and
+# naps are a read with a timeout on a FIFO nobody writes.
+mkfifo $TMP/.nap 2>/dev/null
+exec 9<>$TMP/.nap
+nap() { read -r -t "$1" -u 9 _ 2>/dev/null; true; }
+# rd FILE: V is the first line of FILE, empty when unreadable.
+rd() { V=; read -r V < "$1" 2>/dev/null; true; }
 echo 'file kernel/livepatch/* +p' > /sys/kernel/debug/dynamic_debug/control 2>/dev/null
-ORIG_CMDLINE=$(cat /proc/cmdline)
-ORIG_VERSION=$(cat /proc/version)
+rd /proc/cmdline; ORIG_CMDLINE=$V
+rd /proc/version; ORIG_VERSION=$V
 declare -A spid=()
 
 # The contract's log lines (Documentation/livepatch, INTERFACE.md section
@@ -73,68 +80,78 @@ blocked() {
 	local d t target=
 	for d in $KLP/*/; do
 		[ -d "$d" ] || continue
-		t=$(cat "$d/transition" 2>/dev/null)
-		[ "$t" = 1 ] && target=$(cat "$d/enabled" 2>/dev/null)
+		rd "$d/transition"
+		[ "$V" = 1 ] && { rd "$d/enabled"; target=$V; }
 	done
 	[ -n "$target" ] || return 1
 	[ ${#spid[@]} -gt 0 ] || return 1
-	local f pid s
+	local f pid held=
 	for f in /proc/[0-9]*/patch_state; do
-		s=$(cat "$f" 2>/dev/null) || continue
-		[ "$s" = "$target" ] && continue
+		V=x; read -r V < "$f" 2>/dev/null || continue
+		[ "$V" = "$target" ] && continue
 		pid=${f#/proc/}; pid=${pid%/patch_state}
-		is_sleeper "$pid" && continue
-		[ "$pid" = "$BASHPID" ] && continue
-		return 1
+		is_sleeper "$pid" || return 1
+		held=1
 	done
-	return 0
+	[ -n "$held" ]
 }
 
 idle() {
 	local d
 	for d in $KLP/*/; do
 		[ -d "$d" ] || continue
-		[ "$(cat "$d/transition" 2>/dev/null)" = 0 ] &&
-			[ "$(cat "$d/enabled" 2>/dev/null)" = 1 ] || return 1
+		rd "$d/transition"; [ "$V" = 0 ] || return 1
+		rd "$d/enabled"; [ "$V" = 1 ] || return 1
 	done
 	return 0
 }
 
+# settle [SECS]: wait until quiescent, at most SECS (real time).
 settle() {
-	local i lim=$((${1:-$SETTLE} * 20))
-	for ((i = 0; i < lim; i++)); do
+	local end=$((${EPOCHREALTIME/./} + ${1:-$SETTLE} * 1000000))
+	while :; do
 		idle && break
 		# twice, some time apart: the first try of a transition is over
-		if blocked; then sleep 0.05; blocked && break; fi
-		sleep 0.05
+		if blocked; then nap 0.05; blocked && break; fi
+		if [ "${EPOCHREALTIME/./}" -gt "$end" ]; then
+			NOTE="note settle timeout"
+			break
+		fi
+		nap 0.05
 	done
-	[ "$i" -ge "$lim" ] && NOTE="note settle timeout"
-	sleep 0.05
+	nap 0.05
 }
 
 state() {
 	local d o n v m
-	dmesg -c 2>/dev/null | sed 's/^\[[ 0-9.]*\] //' | grep -E "$LOG_RE" |
-		grep -vE 'taint(s|ing) kernel' | sed 's/^/log /'
+	dmesg -c 2>/dev/null | LOG_RE=$LOG_RE awk '{ sub(/^\[[ 0-9.]*\] /, "") }
+		$0 ~ ENVIRON["LOG_RE"] && $0 !~ /taint(s|ing) kernel/ { print "log " $0 }'
 	for d in $KLP/*/; do
 		[ -d "$d" ] || continue
-		n=$(basename "$d")
-		v="patch $n enabled=$(cat "$d/enabled") transition=$(cat "$d/transition") replace=$(cat "$d/replace" 2>/dev/null)"
+		n=${d%/}; n=${n##*/}
+		rd "$d/enabled"; v="patch $n enabled=$V"
+		rd "$d/transition"; v="$v transition=$V"
+		rd "$d/replace"; v="$v replace=$V"
 		for o in "$d"*/; do
-			[ -f "$o/patched" ] && v="$v $(basename "$o")=$(cat "$o/patched")"
+			[ -f "$o/patched" ] || continue
+			m=${o%/}; rd "$o/patched"; v="$v ${m##*/}=$V"
 		done
 		echo "$v"
 	done
-	v=$(cat /proc/cmdline); [ "$v" = "$ORIG_CMDLINE" ] && v=ORIG; echo "cmdline $v"
-	v=$(cat /proc/version); [ "$v" = "$ORIG_VERSION" ] && v=ORIG; echo "version $v"
-	[ -d /sys/module/test_klp_target ] &&
-		echo "answer $(cat /sys/module/test_klp_target/parameters/answer 2>&1)"
-	[ -d $TT ] && echo "gate $(cat $TT/gate) waiters $(cat $TT/waiters)"
+	rd /proc/cmdline; v=$V; [ "$v" = "$ORIG_CMDLINE" ] && v=ORIG; echo "cmdline $v"
+	rd /proc/version; v=$V; [ "$v" = "$ORIG_VERSION" ] && v=ORIG; echo "version $v"
+	if [ -d /sys/module/test_klp_target ]; then
+		rd /sys/module/test_klp_target/parameters/answer; echo "answer $V"
+	fi
+	if [ -d $TT ]; then
+		rd $TT/gate; v=$V; rd $TT/waiters; echo "gate $v waiters $V"
+	fi
 	for m in $PATCHES $TARGETS; do
-		[ -d /sys/module/$m ] && echo "ref $m $(cat /sys/module/$m/refcnt)"
+		[ -d /sys/module/$m ] || continue
+		rd /sys/module/$m/refcnt; echo "ref $m $V"
 	done
 	for n in $(printf '%s\n' "${!spid[@]}" | sort); do
-		if [ -f $TMP/$n ]; then echo "sleeper $n $(cat $TMP/$n)"
+		if [ -f $TMP/$n ]; then rd $TMP/$n; echo "sleeper $n $V"
 		else echo "sleeper $n waiting"; fi
 	done
 }
@@ -145,13 +162,13 @@ reap() {
 	for n in "${!spid[@]}"; do
 		for ((i = 0; i < 100; i++)); do
 			[ -f $TMP/$n ] && break
-			sleep 0.05
+			nap 0.05
 		done
 	done
 }
 
 op() {
-	local a=$1 b=${2:-} c=${3:-} out n i
+	local a=$1 b=${2:-} c=${3:-} out n i v
 	case "$a" in
 	load)
 		if out=$(modprobe "$b" $c 2>&1); then RC=0; else RC=$(errname "$out"); fi ;;
@@ -161,8 +178,8 @@ op() {
 	force)
 		# Only a patching transition of a plain patch: anything else
 		# keeps modules for good, and the next sequences would differ.
-		if [ "$(cat $KLP/$b/enabled 2>/dev/null)" = 1 ] &&
-		   [ "$(cat $KLP/$b/replace 2>/dev/null)" = 0 ]; then
+		rd $KLP/$b/replace; v=$V; rd $KLP/$b/enabled
+		if [ "$V" = 1 ] && [ "$v" = 0 ]; then
 			wr 1 $KLP/$b/force
 		else
 			RC=skipped
@@ -172,7 +189,7 @@ op() {
 		[ "$b" = open ] && reap ;;
 	sleep)
 		[ -e $TT/wait ] || { RC=ENOENT; return; }
-		n=$( cat $TT/waiters)
+		rd $TT/waiters; n=$V
 		rm -f $TMP/$b
 		( echo -n "$b" > /proc/self/comm
 		  if read -r v < $TT/wait; then echo "$v" > $TMP/$b.t
@@ -181,8 +198,8 @@ op() {
 		spid[$b]=$!
 		for ((i = 0; i < 100; i++)); do
 			[ -f $TMP/$b ] && break
-			[ "$(cat $TT/waiters 2>/dev/null)" -gt "$n" ] && break
-			sleep 0.05
+			rd $TT/waiters; [ "${V:-0}" -gt "$n" ] && break
+			nap 0.05
 		done
 		RC=0 ;;
 	wait) settle 60; RC=0 ;;
@@ -192,7 +209,7 @@ op() {
 
 # Back to nothing: gate open, sleepers gone, patches disabled, modules out.
 reset() {
-	local i d m left
+	local i d m t left
 	[ -e $TT/gate ] && echo open > $TT/gate
 	reap
 	for n in "${!spid[@]}"; do kill -9 "${spid[$n]}" 2>/dev/null; done
@@ -205,20 +222,21 @@ reset() {
 		for d in $KLP/*/; do
 			[ -d "$d" ] || continue
 			left=1
-			if [ "$(cat "$d/transition")" = 1 ]; then
+			rd "$d/transition"; t=$V; rd "$d/enabled"
+			if [ "$t" = 1 ]; then
 				echo 1 > "$d/force" 2>/dev/null
-			elif [ "$(cat "$d/enabled")" = 1 ]; then
+			elif [ "$V" = 1 ]; then
 				echo 0 > "$d/enabled" 2>/dev/null
 			fi
 		done
 		[ -z "$left" ] && break
 	done
-	sleep 0.1
+	nap 0.1
 	for m in $PATCHES $TARGETS; do
 		[ -d /sys/module/$m ] || continue
 		for ((i = 0; i < 50; i++)); do
 			rmmod $m 2>/dev/null && break
-			sleep 0.1
+			nap 0.1
 		done
 		[ -d /sys/module/$m ] && echo "note reset: $m stays loaded"
 	done
