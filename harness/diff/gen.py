@@ -51,18 +51,18 @@ def choices(m, rng):
         if p not in m.loaded:
             c.append((3, ("load", p)))
             if p in REPLACEABLE:
-                c.append((2, ("load", p, "replace=1")))
+                c.append((4 if p == TRANS else 2, ("load", p, "replace=1")))
         elif p not in m.patches:
             c.append((3, ("rmmod", p)))
         else:
             c.append((1, ("rmmod", p)))        # refused while enabled
     for t in TARGETS:
         if t not in m.loaded:
-            c.append((3 if t == TTARGET else 2, ("load", t)))
+            c.append((6 if t == TTARGET else 2, ("load", t)))
         else:
             c.append((1, ("rmmod", t)))
     for p in m.patches:
-        c.append((4, ("enable", p, "0")))
+        c.append((6 if p == TRANS and m.sleepers else 3, ("enable", p, "0")))
         c.append((1, ("enable", p, "1")))
         if p == TRANS and m.sleepers:
             c.append((1, ("force", p)))
@@ -72,11 +72,11 @@ def choices(m, rng):
             c.append((8 if p == m.last_disabled else 1, ("enable", p, "1")))
     if TTARGET in m.loaded:
         if m.gate_open:
-            c.append((3, ("gate", "closed")))
+            c.append((5, ("gate", "closed")))
         else:
             c.append((2, ("gate", "open")))
             if m.sleepers < 3:
-                c.append((4, ("sleep", "s%d" % m.nsleep)))
+                c.append((6 if m.sleepers == 0 else 2, ("sleep", "s%d" % m.nsleep)))
     c.append((1, ("wait",)))
     return c
 

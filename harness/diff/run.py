@@ -147,12 +147,16 @@ def diverges(res, kernels, sid, allow):
     return compare(a, b, allow)
 
 
-def shrink(sid, ops, kernels, allow, timeout):
-    """ddmin over the operation list; each round's candidates in one boot
-    per kernel.  Returns the smallest list found that still diverges."""
+def shrink(sid, ops, kernels, allow, timeout, budget):
+    """ddmin over the operation list (cut after the first diverging
+    operation first); each round's candidates in one boot per kernel,
+    rounds until BUDGET seconds are spent.  Returns the smallest list
+    found that still diverges."""
     n = 2
     rnd = 0
-    while len(ops) >= 2:
+    best = None
+    t_end = time.time() + budget
+    while len(ops) >= 2 and time.time() < t_end:
         chunk = max(1, len(ops) // n)
         cands = []
         for i in range(0, len(ops), chunk):
@@ -164,8 +168,10 @@ def shrink(sid, ops, kernels, allow, timeout):
         res = run_both(kernels, batch, "shrink", timeout)
         found = None
         for cid, c in batch:
-            if diverges(res, kernels, cid, allow) is not None:
+            j = diverges(res, kernels, cid, allow)
+            if j is not None and j >= 0:
                 found = c
+                best = (cid, j, res[kernels[0]][cid], res[kernels[1]][cid])
                 break
         if found is not None:
             ops = found
@@ -175,7 +181,7 @@ def shrink(sid, ops, kernels, allow, timeout):
             break
         else:
             n = min(len(ops), n * 2)
-    return ops
+    return ops, best
 
 
 def main():
@@ -189,6 +195,7 @@ def main():
     ap.add_argument("--allow", default=os.path.join(HERE, "allowlist"))
     ap.add_argument("--timeout", type=int, default=3600)
     ap.add_argument("--tag", default="fuzz")
+    ap.add_argument("--shrink-secs", type=int, default=1800)
     o = ap.parse_args()
     kernels = o.kernels.split(",")
     allow = load_allow(o.allow)
@@ -209,14 +216,13 @@ def main():
         a, b = (res[k].get(sid) for k in kernels)
         print(show(sid, i, a, b, *kernels))
         if o.shrink and i >= 0:
-            small = shrink(sid, ops, kernels, allow, o.timeout)
-            print("shrunk %s to %d operations (replay: make fuzz ONLY=%s):"
-                  % (sid, len(small), sid))
-            res2 = run_both(kernels, [(sid + "~min", small)], "min", o.timeout)
-            j = diverges(res2, kernels, sid + "~min", allow)
-            a2, b2 = (res2[k].get(sid + "~min") for k in kernels)
-            print(show(sid + "~min", j if j is not None else -1, a2, b2,
-                       *kernels))
+            small, best = shrink(sid, ops[:i + 1], kernels, allow, o.timeout,
+                                 o.shrink_secs)
+            print("shrunk %s to %d operations:" % (sid, len(small)))
+            for op in small:
+                print("  " + " ".join(op))
+            if best:
+                print(show(best[0], best[1], best[2], best[3], *kernels))
         print()
     print("differential: %d sequences, %d operations, %d divergences"
           % (len(seqs), nops, ndiv))
