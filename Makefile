@@ -88,9 +88,11 @@ SEQS ?= 200
 LEN ?= 24
 ONLY ?=
 SHRINK ?=
+SEQFILE ?=
 fuzz: kernel-ours kernel-upstream
 	@python3 $(H)/diff/run.py --seed '$(SEED)' --seqs '$(SEQS)' --len '$(LEN)' \
-		$(if $(ONLY),--only '$(ONLY)') $(if $(SHRINK),--shrink)
+		$(if $(ONLY),--only '$(ONLY)') $(if $(SHRINK),--shrink) \
+		$(if $(SEQFILE),--seqfile '$(SEQFILE)')
 
 clean:
 	rm -rf '$(KLP_CACHE)'

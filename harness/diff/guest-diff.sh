@@ -36,7 +36,7 @@ mkfifo $TMP/.nap 2>/dev/null
 exec 9<>$TMP/.nap
 nap() { read -r -t "$1" -u 9 _ 2>/dev/null; true; }
 # rd FILE: V is the first line of FILE, empty when unreadable.
-rd() { V=; read -r V < "$1" 2>/dev/null; true; }
+rd() { V=; { read -r V < "$1"; } 2>/dev/null; true; }
 echo 'file kernel/livepatch/* +p' > /sys/kernel/debug/dynamic_debug/control 2>/dev/null
 rd /proc/cmdline; ORIG_CMDLINE=$V
 rd /proc/version; ORIG_VERSION=$V
@@ -87,7 +87,7 @@ blocked() {
 	[ ${#spid[@]} -gt 0 ] || return 1
 	local f pid held=
 	for f in /proc/[0-9]*/patch_state; do
-		V=x; read -r V < "$f" 2>/dev/null || continue
+		V=x; { read -r V < "$f"; } 2>/dev/null || continue
 		[ "$V" = "$target" ] && continue
 		pid=${f#/proc/}; pid=${pid%/patch_state}
 		is_sleeper "$pid" || return 1

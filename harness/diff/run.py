@@ -184,6 +184,19 @@ def shrink(sid, ops, kernels, allow, timeout, budget):
     return ops, best
 
 
+def read_seqfile(path):
+    seqs = []
+    for line in open(path):
+        w = line.split()
+        if not w:
+            continue
+        if w[0] == "seq":
+            seqs.append((w[1], []))
+        elif w[0] == "op" and seqs:
+            seqs[-1][1].append(tuple(w[2:]))
+    return seqs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", default="1")
@@ -196,6 +209,9 @@ def main():
     ap.add_argument("--timeout", type=int, default=3600)
     ap.add_argument("--tag", default="fuzz")
     ap.add_argument("--shrink-secs", type=int, default=1800)
+    ap.add_argument("--seqfile", default="",
+                    help="run the sequences of this file (gen.py's format, "
+                    "e.g. a shrunk sequence) instead of generating them")
     o = ap.parse_args()
     kernels = o.kernels.split(",")
     allow = load_allow(o.allow)
@@ -204,6 +220,8 @@ def main():
     else:
         sids = ["%s-%d" % (o.seed, i) for i in range(o.seqs)]
     seqs = [(sid, gen.sequence(sid, o.len)) for sid in sids]
+    if o.seqfile:
+        seqs = read_seqfile(o.seqfile)
     res = run_both(kernels, seqs, o.tag, o.timeout)
     ndiv = 0
     nops = 0
@@ -218,9 +236,9 @@ def main():
         if o.shrink and i >= 0:
             small, best = shrink(sid, ops[:i + 1], kernels, allow, o.timeout,
                                  o.shrink_secs)
-            print("shrunk %s to %d operations:" % (sid, len(small)))
-            for op in small:
-                print("  " + " ".join(op))
+            print("shrunk %s to %d operations (replay: save these lines, "
+                  "run.py --seqfile FILE):" % (sid, len(small)))
+            gen.emit(sid + "~min", small)
             if best:
                 print(show(best[0], best[1], best[2], best[3], *kernels))
         print()
