@@ -116,19 +116,23 @@ def compare(a, b, allow):
     return None
 
 
-def show(sid, i, ta, tb, ka, kb, upto=None):
+def show(sid, i, ta, tb, ka, kb):
+    """The operations up to the first diverging one (their return codes
+    on KA), then that operation's whole block on each kernel."""
     lines = ["divergence in sequence %s at operation %d" % (sid, i + 1)]
+    ref = ta if ta is not None else tb
+    if ref is not None and i >= 0:
+        for blk in ref[:i]:
+            lines.append("   " + blk[0])
     for k, t in ((ka, ta), (kb, tb)):
         lines.append("--- %s" % k)
         if t is None:
             lines.append("  (did not complete)")
-            continue
-        for j, blk in enumerate(t):
-            if upto is not None and j > upto:
-                break
-            mark = ">>" if j == i else "  "
-            for ln in blk:
-                lines.append("%s %s" % (mark, ln))
+        elif i < 0 or i >= len(t):
+            lines.append("  (no operation %d)" % (i + 1))
+        else:
+            for ln in t[i]:
+                lines.append(">> " + ln)
     return "\n".join(lines)
 
 
