@@ -12,7 +12,7 @@ H := harness
 
 .PHONY: help deps base kernel reference kernel-ours kernel-upstream demo \
 	check check-upstream check-configs suite vm clean lint series \
-	series-check apply bench bench-transition
+	series-check apply bench bench-transition fuzz
 
 help:
 	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
@@ -28,6 +28,8 @@ help:
 	@echo '  make reference       build the upstream reference kernel'
 	@echo '  make lint            checkpatch, kernel-doc, W=1 + sparse, notrace, htmldocs'
 	@echo '  make bench           enable/disable time and memory, 1..1000 functions, ours vs upstream'
+	@echo '  make fuzz [SEED=1] [SEQS=200] [LEN=24] [ONLY=<seed>-<i>] [SHRINK=1]'
+	@echo '                      differential tester: same random sequences on ours and upstream'
 	@echo '  make bench-transition  transition time under load, ours vs upstream'
 	@echo '  make series          the repository as a git format-patch series (cache)'
 	@echo '  make series-check    git am, build and checkpatch --strict patch by patch'
@@ -94,6 +96,18 @@ series-check: base
 # KSRC names the tree to patch here, not a base: series.py keeps the base.
 apply: deps
 	@$(H)/series.py apply '$(KSRC)'
+
+# The differential tester (harness/diff/README).
+SEED ?= 1
+SEQS ?= 200
+LEN ?= 24
+ONLY ?=
+SHRINK ?=
+SEQFILE ?=
+fuzz: kernel-ours kernel-upstream
+	@python3 $(H)/diff/run.py --seed '$(SEED)' --seqs '$(SEQS)' --len '$(LEN)' \
+		$(if $(ONLY),--only '$(ONLY)') $(if $(SHRINK),--shrink) \
+		$(if $(SEQFILE),--seqfile '$(SEQFILE)')
 
 clean:
 	rm -rf '$(KLP_CACHE)'

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""run.py: the host side of the differential tester (harness/diff/README).
+
+Runs the same generated sequences on our kernel and on the upstream
+reference kernel, one VM boot per kernel for a whole batch, compares the
+normalised traces operation by operation and reports every divergence
+with its sequence id, the first operation where the traces part and both
+traces; then shrinks it (delta debugging of the operation list, each
+round's candidates batched in one boot per kernel).
+
+  run.py [--seed S] [--seqs N] [--len L] [--only ID[,ID...]] [--shrink]
+         [--kernels A,B] [--allow FILE] [--out DIR]
+
+Prints "differential: N sequences, M operations, K divergences"; exit 1
+when K > 0.  Sequences that did not complete on both kernels (a crash,
+a timeout) count as divergences too.
+"""
+import argparse
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HARNESS = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import gen  # noqa: E402
+
+CACHE = os.environ.get("KLP_CACHE", os.path.expanduser("~/.cache/klp"))
+
+
+def log(msg):
+    sys.stderr.write("diff: %s\n" % msg)
+    sys.stderr.flush()
+
+
+def load_allow(path):
+    """Allowlist: 'REGEX  # Documentation/livepatch/<file>: <section>'.
+    A trace line matching REGEX is dropped on both kernels."""
+    rules = []
+    if not path or not os.path.exists(path):
+        return rules
+    for line in open(path):
+        line = line.rstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rx, _, why = line.partition("  # ")
+        if "Documentation/livepatch/" not in why:
+            sys.exit("allowlist line without a Documentation/livepatch "
+                     "section: %s" % line)
+        rules.append(re.compile(rx.strip()))
+    return rules
+
+
+def run_batch(kernel, seqs, tag, timeout):
+    """seqs: [(sid, ops)].  Returns ({sid: [block]}, path of the trace)."""
+    out = os.path.join(CACHE, "out", kernel)
+    stage = os.path.join(out, "stage", "klp", "diff")
+    os.makedirs(stage, exist_ok=True)
+    with open(os.path.join(stage, "seqs.txt"), "w") as f:
+        for sid, ops in seqs:
+            gen.emit(sid, ops, f)
+    subprocess.run(["cp", os.path.join(HERE, "guest-diff.sh"), stage],
+                   check=True)
+    os.makedirs(os.path.join(CACHE, "diff"), exist_ok=True)
+    trace = os.path.join(CACHE, "diff", "%s-%s.trace" % (tag, kernel))
+    # The reference kernel does not change: its trace of the same batch
+    # by the same executor is kept and reused (6.12 completes transitions
+    # on a 1 s retry, which makes it the slow side).
+    key = None
+    if kernel == "upstream":
+        h = hashlib.sha1()
+        for f in (os.path.join(stage, "seqs.txt"),
+                  os.path.join(stage, "guest-diff.sh"),
+                  os.path.join(out, "arch", "x86", "boot", "bzImage")):
+            h.update(open(f, "rb").read())
+        key = os.path.join(CACHE, "diff", "upstream-%s.trace" % h.hexdigest())
+        if os.path.exists(key):
+            subprocess.run(["cp", key, trace], check=True)
+            log("%s: trace of this batch reused (%s)" % (kernel, key))
+            return parse(trace), 0
+    t0 = time.time()
+    with open(trace, "w") as f:
+        rc = subprocess.run([os.path.join(HARNESS, "run-vm.sh"), "-t",
+                             str(timeout), kernel,
+                             "bash /klp/diff/guest-diff.sh /klp/diff/seqs.txt"],
+                            stdout=f, stderr=subprocess.PIPE, text=True)
+    secs = time.time() - t0
+    vmlines = [ln for ln in rc.stderr.splitlines() if ln.startswith("vm: ")]
+    if rc.returncode != 0:
+        log("%s: VM exit status %d: %s" % (kernel, rc.returncode,
+                                           "; ".join(vmlines[-3:])))
+    elif key:
+        subprocess.run(["cp", trace, key], check=True)
+    return parse(trace), secs
+
+
+def parse(path):
+    """{sid: [block]}; a block is the lines of one operation (the first
+    one "op N ..."); complete sequences only (their "end" line seen)."""
+    res, cur, sid = {}, None, None
+    for line in open(path, errors="replace"):
+        line = line.rstrip("\n").rstrip("\r")
+        if line.startswith("seq "):
+            sid, cur = line[4:], []
+        elif cur is None:
+            continue
+        elif line.startswith("end "):
+            res[sid] = cur
+            cur = None
+        elif line.startswith("op "):
+            cur.append([line])
+        elif cur:
+            cur[-1].append(line)
+    return res
+
+
+def normal(block, allow):
+    return [ln for ln in block if not any(r.search(ln) for r in allow)]
+
+
+def compare(a, b, allow):
+    """Index of the first operation whose blocks differ, or None."""
+    if a is None or b is None:
+        return -1
+    for i in range(max(len(a), len(b))):
+        x = normal(a[i], allow) if i < len(a) else ["(missing)"]
+        y = normal(b[i], allow) if i < len(b) else ["(missing)"]
+        if x != y:
+            return i
+    return None
+
+
+def show(sid, i, ta, tb, ka, kb):
+    """The operations up to the first diverging one (their return codes
+    on KA), then that operation's whole block on each kernel."""
+    lines = ["divergence in sequence %s at operation %d" % (sid, i + 1)]
+    ref = ta if ta is not None else tb
+    if ref is not None and i >= 0:
+        for blk in ref[:i]:
+            lines.append("   " + blk[0])
+    for k, t in ((ka, ta), (kb, tb)):
+        lines.append("--- %s" % k)
+        if t is None:
+            lines.append("  (did not complete)")
+        elif i < 0 or i >= len(t):
+            lines.append("  (no operation %d)" % (i + 1))
+        else:
+            for ln in t[i]:
+                lines.append(">> " + ln)
+    return "\n".join(lines)
+
+
+def run_both(kernels, seqs, tag, timeout):
+    res = {}
+    for k in kernels:
+        res[k], secs = run_batch(k, seqs, tag, timeout)
+        nops = sum(len(ops) for sid, ops in seqs if sid in res[k])
+        log("%s: %d/%d sequences, %d operations in %.0fs (%.0f ops/min)" %
+            (k, len(res[k]), len(seqs), nops, secs, nops * 60 / max(secs, 1)))
+    return res
+
+
+def diverges(res, kernels, sid, allow):
+    a, b = (res[k].get(sid) for k in kernels)
+    return compare(a, b, allow)
+
+
+def shrink(sid, ops, kernels, allow, timeout, budget):
+    """ddmin over the operation list (cut after the first diverging
+    operation first); each round's candidates in one boot per kernel,
+    rounds until BUDGET seconds are spent.  Returns the smallest list
+    found that still diverges."""
+    n = 2
+    rnd = 0
+    best = None
+    t_end = time.time() + budget
+    while len(ops) >= 2 and time.time() < t_end:
+        chunk = max(1, len(ops) // n)
+        cands = []
+        for i in range(0, len(ops), chunk):
+            c = ops[:i] + ops[i + chunk:]
+            if c:
+                cands.append(c)
+        rnd += 1
+        batch = [("%s~r%dc%d" % (sid, rnd, j), c) for j, c in enumerate(cands)]
+        res = run_both(kernels, batch, "shrink", timeout)
+        found = None
+        for cid, c in batch:
+            j = diverges(res, kernels, cid, allow)
+            if j is not None and j >= 0:
+                found = c
+                best = (cid, j, res[kernels[0]][cid], res[kernels[1]][cid])
+                break
+        if found is not None:
+            ops = found
+            n = max(n - 1, 2)
+            log("shrink: %d operations still diverge" % len(ops))
+        elif chunk == 1:
+            break
+        else:
+            n = min(len(ops), n * 2)
+    return ops, best
+
+
+def read_seqfile(path):
+    seqs = []
+    for line in open(path):
+        w = line.split()
+        if not w:
+            continue
+        if w[0] == "seq":
+            seqs.append((w[1], []))
+        elif w[0] == "op" and seqs:
+            seqs[-1][1].append(tuple(w[2:]))
+    return seqs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", default="1")
+    ap.add_argument("--seqs", type=int, default=200)
+    ap.add_argument("--len", type=int, default=24)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--shrink", action="store_true")
+    ap.add_argument("--kernels", default="ours,upstream")
+    ap.add_argument("--allow", default=os.path.join(HERE, "allowlist"))
+    ap.add_argument("--timeout", type=int, default=3600)
+    ap.add_argument("--tag", default="fuzz")
+    ap.add_argument("--shrink-secs", type=int, default=1800)
+    ap.add_argument("--seqfile", default="",
+                    help="run the sequences of this file (gen.py's format, "
+                    "e.g. a shrunk sequence) instead of generating them")
+    o = ap.parse_args()
+    kernels = o.kernels.split(",")
+    allow = load_allow(o.allow)
+    if o.only:
+        sids = o.only.split(",")
+    else:
+        sids = ["%s-%d" % (o.seed, i) for i in range(o.seqs)]
+    seqs = [(sid, gen.sequence(sid, o.len)) for sid in sids]
+    if o.seqfile:
+        seqs = read_seqfile(o.seqfile)
+    res = run_both(kernels, seqs, o.tag, o.timeout)
+    ndiv = 0
+    nops = 0
+    for sid, ops in seqs:
+        nops += len(ops)
+        i = diverges(res, kernels, sid, allow)
+        if i is None:
+            continue
+        ndiv += 1
+        a, b = (res[k].get(sid) for k in kernels)
+        print(show(sid, i, a, b, *kernels))
+        if o.shrink and i >= 0:
+            small, best = shrink(sid, ops[:i + 1], kernels, allow, o.timeout,
+                                 o.shrink_secs)
+            print("shrunk %s to %d operations (replay: save these lines, "
+                  "run.py --seqfile FILE):" % (sid, len(small)))
+            gen.emit(sid + "~min", small)
+            if best:
+                print(show(best[0], best[1], best[2], best[3], *kernels))
+        print()
+    print("differential: %d sequences, %d operations, %d divergences"
+          % (len(seqs), nops, ndiv))
+    return 1 if ndiv else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
