@@ -245,26 +245,25 @@ static int klp_add_nops(struct klp_patch *patch)
 /* Attach a module object to its module, if that module is live. */
 static void klp_find_object_module(struct klp_object *obj)
 {
-	struct module *mod;
+	struct module *mod = NULL;
 
 	lockdep_assert_held(&klp_mutex);
 
-	obj->mod = NULL;
-	if (!klp_is_module(obj))
-		return;
-
-	/*
-	 * find_module() may return a module that is being freed: only
-	 * while preemption is off (RCU-sched, which free_module() waits
-	 * for) may its fields be read.  klp_alive is set and cleared under
-	 * klp_mutex, which we hold: a module seen alive stays until
-	 * klp_module_going() runs, after we drop the mutex.
-	 */
-	preempt_disable();
-	mod = find_module(obj->name);
-	if (mod && mod->klp_alive)
-		obj->mod = mod;
-	preempt_enable();
+	if (klp_is_module(obj)) {
+		/*
+		 * find_module() may hand back a module on its way to being
+		 * freed, whose fields may be read only while preemption is
+		 * off (free_module() waits for RCU-sched readers).  A
+		 * module with klp_alive set cannot be freed before
+		 * klp_module_going(), which needs the klp_mutex we hold.
+		 */
+		preempt_disable();
+		mod = find_module(obj->name);
+		if (mod && !mod->klp_alive)
+			mod = NULL;
+		preempt_enable();
+	}
+	obj->mod = mod;
 }
 
 /* Free the no-op entries (and their dynamic objects) after a replace. */

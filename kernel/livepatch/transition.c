@@ -739,12 +739,15 @@ void klp_transition_reverse(void)
 		 klp_target_state == KLP_TRANSITION_PATCHED ?
 		 "patching to unpatching" : "unpatching to patching");
 
-	read_lock(&tasklist_lock);
-	for_each_process_thread(g, task)
-		clear_tsk_thread_flag(task, TIF_PATCH_PENDING);
-	read_unlock(&tasklist_lock);
+	/* Only tasks that still had to move carry the flag. */
 	for_each_possible_cpu(cpu)
 		clear_tsk_thread_flag(idle_task(cpu), TIF_PATCH_PENDING);
+	read_lock(&tasklist_lock);
+	for_each_process_thread(g, task) {
+		if (klp_patch_pending(task))
+			clear_tsk_thread_flag(task, TIF_PATCH_PENDING);
+	}
+	read_unlock(&tasklist_lock);
 
 	/* Nobody may still be switching with the old target. */
 	klp_redirect_sync();
