@@ -24,6 +24,9 @@
  *                        module loaded later can be refused
  *   pre_patch_errno=N    what that callback returns (default -ENODEV)
  *   busy_hold=Y          the patched cb_busy_work_fn() holds (writable)
+ *   post_unpatch_hold=Y  the post_unpatch callback of vmlinux holds, with
+ *                        the livepatch core waiting for it, until set to N
+ *                        (writable; logs "post_unpatch vmlinux: holding")
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -51,6 +54,10 @@ MODULE_PARM_DESC(pre_patch_errno, "what the failing pre_patch returns (default: 
 static bool busy_hold;
 module_param(busy_hold, bool, 0644);
 MODULE_PARM_DESC(busy_hold, "the patched cb_busy_work_fn() holds until set to N (default: N)");
+
+static bool post_unpatch_hold;
+module_param(post_unpatch_hold, bool, 0644);
+MODULE_PARM_DESC(post_unpatch_hold, "the post_unpatch callback of vmlinux holds until set to N (default: N)");
 
 static const char *cb_obj_name(struct klp_object *obj)
 {
@@ -110,7 +117,14 @@ static void cb_pre_unpatch(struct klp_object *obj)
 
 static void cb_post_unpatch(struct klp_object *obj)
 {
-	cb_log("post_unpatch", obj, "");
+	if (obj->name || !READ_ONCE(post_unpatch_hold)) {
+		cb_log("post_unpatch", obj, "");
+		return;
+	}
+	cb_log("post_unpatch", obj, ": holding");
+	while (READ_ONCE(post_unpatch_hold))
+		msleep(20);
+	cb_log("post_unpatch", obj, ": released");
 }
 
 static int cb_cmdline_proc_show(struct seq_file *m, void *v)
