@@ -22,6 +22,11 @@
 #               reaches traceable code recurses once that code is traced
 #               or patched.  A missing object or handler symbol is a FAIL.
 #               NOTRACE_OBJ=<file> checks that object instead of building.
+#   modref      harness/lint-modref.py on kernel/livepatch/*.c: a module
+#               found by find_module() or __module_address() is
+#               dereferenced only inside the RCU-sched section (or
+#               module_mutex) of its lookup; after it, free_module() may
+#               have freed it
 #   htmldocs    make SPHINXDIRS=livepatch htmldocs into $KLP_CACHE/out/docs,
 #               and scripts/get_abi.pl on our ABI file: no warning from
 #               our files
@@ -29,10 +34,10 @@
 # The files are the repository's working tree, laid into tree-ours as for
 # a build.  With KLP_RESULTS set (check.sh), one "STATUS<TAB>lint<TAB>gate"
 # line per gate is appended to it.  LINT_GATES="checkpatch kernel-doc w1
-# notrace htmldocs" picks gates.  Exits non-zero when a gate fails.
+# notrace modref htmldocs" picks gates.  Exits non-zero when a gate fails.
 source "$(dirname "$0")/lib.sh"
 
-GATES=${LINT_GATES:-checkpatch kernel-doc w1 notrace htmldocs}
+GATES=${LINT_GATES:-checkpatch kernel-doc w1 notrace modref htmldocs}
 TREE=$(tree_of ours)
 LINT=$KLP_CACHE/lint
 mkdir -p "$LINT"
@@ -178,6 +183,19 @@ notrace)
 		result notrace PASS "$detail"
 	else
 		result notrace FAIL "${detail:-lint-notrace.py exited $rc}"
+	fi
+	;;
+modref)
+	out=$LINT/modref.txt
+	rc=0
+	python3 "$HARNESS/lint-modref.py" "$REPO"/kernel/livepatch/*.c \
+		> "$out" 2>&1 || rc=$?
+	sed 's/^/  /' "$out"
+	detail=$(tail -1 "$out")
+	if [ "$rc" = 0 ]; then
+		result modref PASS "$detail"
+	else
+		result modref FAIL "${detail:-lint-modref.py exited $rc}"
 	fi
 	;;
 htmldocs)
