@@ -48,7 +48,7 @@ static int klp_transitions_show(struct seq_file *m, void *v)
 		/* A running transition shows how long it has run so far. */
 		u64 ns = s->done ? s->duration_ns : ktime_get_ns() - s->start_ns;
 
-		seq_printf(m, "patch=%s target=%s state=%s duration_us=%llu passes=%lu tasks=%lu checked=%lu signalled=%lu reversals=%u signal_rounds=%lu\n",
+		seq_printf(m, "patch=%s target=%s state=%s duration_us=%llu passes=%lu tasks=%lu checked=%lu signalled=%lu reversals=%u signal_rounds=%lu reversed_us=%llu last_signal_us=%llu\n",
 			   s->patch,
 			   s->target == KLP_TRANSITION_PATCHED ?
 			   "patched" : "unpatched",
@@ -57,7 +57,9 @@ static int klp_transitions_show(struct seq_file *m, void *v)
 			   s->timed_out ? "timed-out" : "complete",
 			   ns / NSEC_PER_USEC, s->passes,
 			   s->tasks_total, s->tasks_checked,
-			   s->tasks_signalled, s->reversals, s->signal_rounds);
+			   s->tasks_signalled, s->reversals, s->signal_rounds,
+			   s->reversed_ns / NSEC_PER_USEC,
+			   s->last_signal_ns / NSEC_PER_USEC);
 	}
 	mutex_unlock(&klp_mutex);
 	return 0;

@@ -159,6 +159,8 @@ struct klp_transition_stats {
 	unsigned long signal_rounds;
 	u64 start_ns;
 	u64 duration_ns;
+	u64 reversed_ns;	/* since start_ns, at the last reversal */
+	u64 last_signal_ns;	/* since start_ns, at the last signal round */
 };
 
 /* The last transitions, a ring indexed by klp_stats_next; klp_mutex. */

@@ -551,8 +551,10 @@ static void klp_signal_pending(void)
 					 KLP_SIGNAL_INTERVAL_MIN_MS,
 					 KLP_SIGNAL_INTERVAL_MAX_MS);
 	klp_signal_next_ns = now + (u64)klp_signal_interval_ms * NSEC_PER_MSEC;
-	if (klp_cur_stats)
+	if (klp_cur_stats) {
 		klp_cur_stats->signal_rounds++;
+		klp_cur_stats->last_signal_ns = now - klp_cur_stats->start_ns;
+	}
 
 	read_lock(&tasklist_lock);
 	for_each_process_thread(g, task) {
@@ -755,6 +757,8 @@ void klp_transition_reverse(void)
 	WRITE_ONCE(klp_target_state, !klp_target_state);
 	if (klp_cur_stats) {
 		klp_cur_stats->reversals++;
+		klp_cur_stats->reversed_ns = ktime_get_ns() -
+					     klp_cur_stats->start_ns;
 		klp_cur_stats->target = klp_target_state;
 	}
 	klp_transition_start();

@@ -6,8 +6,9 @@
 #   sent at most log2(E/D + 1) rounds of signals (the first after D, each
 #   next one twice as long after the previous), and at least one.  A
 #   reversal sends no round for D after it, even when the transition as
-#   a whole is older than that.  Both checks hold at any machine speed:
-#   they compare the kernel's own counters with the kernel's own clock.
+#   a whole is older than that (the record's reversed_us and
+#   last_signal_us).  Both checks hold at any machine speed: they compare
+#   the kernel's own counters with the kernel's own clock.
 #   Our kernel's debugfs interface: skips where it is missing.
 # requires: test_klp_trans_target, test_klp_trans_patch,
 #   /sys/kernel/debug/livepatch/{transitions,signal_delay_ms}
@@ -102,12 +103,23 @@ D=3000
 echo $D > $DELAY
 before=$(rounds)
 klp_trans_write 0 $KLP_SYSFS/$P/enabled
-at=$(rounds)
-sleep 0.5
-after=$(rounds)
-klp_say "signal rounds: $before before the reversal, $at right after, $after 0.5 s later"
-klp_expect "signal rounds in the 0.5 s after a reversal (delay $D ms)" "$at" "$after"
-klp_wait_until "a signal round after the reversal" rounds_at_least $((after + 1))
+# The first round after the reversal, as soon as the record shows it
+# (the next one comes at least 2 D later): by the kernel's clock, it
+# came D after the reversal or later.
+post_reversal_round() {
+	rec=$(tail -n 1 $STATS)
+	rev=$(echo "$rec" | sed -n 's/.*\<reversed_us=\([0-9]*\).*/\1/p')
+	last=$(echo "$rec" | sed -n 's/.*\<last_signal_us=\([0-9]*\).*/\1/p')
+	[ -n "$rev" ] && [ -n "$last" ] ||
+		klp_fail "no reversed_us= or last_signal_us= in the record: $rec"
+	[ "$last" -gt "$rev" ]
+}
+klp_wait_until "a signal round after the reversal" post_reversal_round
+klp_say "signal rounds: $before before the reversal; then $rec"
+klp_expect "the reversal recorded" yes "$([ "$rev" -gt 0 ] && echo yes || echo "no: $rev")"
+klp_expect "the first signal round after the reversal: $D ms after it or later" yes \
+	"$([ $((last - rev)) -ge $((D * 1000)) ] && echo yes ||
+		echo "no: $(((last - rev) / 1000)) ms after it")"
 
 klp_trans_gate open
 klp_expect "what the sleeper in the original returned" original \
