@@ -11,8 +11,8 @@ export KLP_CACHE
 H := harness
 
 .PHONY: help deps base kernel reference kernel-ours kernel-upstream demo \
-	check check-upstream check-configs suite vm clean lint series \
-	series-check apply bench bench-transition fuzz
+	check check-upstream check-configs check-kcsan suite vm clean lint \
+	series series-check apply bench bench-transition fuzz
 
 help:
 	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
@@ -21,6 +21,8 @@ help:
 	@echo '  make check-upstream  the same on the upstream reference kernel'
 	@echo '  make check-configs   cross-build ours + modules: ppc64le, s390x, x86_64 PREEMPT_RT'
 	@echo '                       [CONFIGS="ppc64le s390x x86_64-rt"]'
+	@echo '  make check-kcsan     build ours-kcsan (KCSAN), run the transition tests on it;'
+	@echo '                       fails on a data race involving livepatch [TEST="test-x.sh ..."]'
 	@echo '  make suite SUITE=upstream-compat|selftests [TEST=test-x.sh] [KERNEL=...]'
 	@echo '  make vm              interactive shell in the VM (Ctrl-A X quits)'
 	@echo '  make kernel          build our kernel'
@@ -36,7 +38,8 @@ help:
 	@echo '  make apply KSRC=<linux-6.12.y tree>  lay the series on that tree'
 	@echo '  make deps            install the Debian packages the harness needs'
 	@echo '  make clean           remove the build cache ($(KLP_CACHE))'
-	@echo 'Variants: KERNEL=ours-nodyn (PREEMPT_DYNAMIC=n), ours-rt (PREEMPT_RT), any'
+	@echo 'Variants: KERNEL=ours-nodyn (PREEMPT_DYNAMIC=n), ours-rt (PREEMPT_RT),'
+	@echo '  ours-kcsan (KCSAN), any'
 	@echo '  harness/config/<variant>.config: demo, suite and vm on that build of ours.'
 	@echo 'Variables: KSRC=<6.12 tree> (instead of linux-source-6.12), VERBOSE=1,'
 	@echo '  KLP_TIMEOUT=<s> (per VM run), KLP_ACCEL=kvm|tcg, JOBS=<n>'
@@ -71,6 +74,10 @@ check-configs:
 	@$(H)/install-deps.sh --cross
 	@$(H)/prepare-base.sh
 	@$(H)/check-configs.sh $(CONFIGS)
+
+# Not part of make check either: a KCSAN kernel, and a long run under TCG.
+check-kcsan:
+	@$(H)/check-kcsan.sh $(TEST)
 
 suite: kernel-$(KERNEL)
 	@$(H)/run-suite.sh --kernel $(KERNEL) $(SUITE) $(TEST)

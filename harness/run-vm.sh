@@ -10,7 +10,9 @@
 # console (kernel messages included) is saved in
 # $KLP_CACHE/logs/<timestamp>-<kernel>-<what>.log and scanned afterwards:
 # an oops, panic, BUG, WARNING, lockdep/RCU report, hung task, KASAN or
-# UBSAN report fails the run and the offending part is printed.
+# UBSAN report, or a KCSAN report involving livepatch fails the run and
+# the offending part is printed (scan-log.sh; other KCSAN reports are
+# listed, not failures).
 #
 # Exit status: the guest command's, or 124 on timeout, 125 when the guest
 # never reported a result (crash), 126 when the command passed but the
@@ -163,7 +165,7 @@ elif [ -z "$rc" ]; then
 fi
 
 # Scan the kernel's side of the log.
-if ! "$HARNESS/scan-log.sh" "$LOG" >&2; then
+if ! "$HARNESS/scan-log.sh" "$LOG" "$OUT/System.map" >&2; then
 	[ "$rc" = 0 ] && rc=126
 fi
 if [ "$rc" != 0 ] && [ "${CI:-}" = true ]; then

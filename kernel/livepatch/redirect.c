@@ -113,7 +113,7 @@ static void notrace klp_ftrace_handler(unsigned long ip,
 		 * KLP_TRANSITION_IDLE.
 		 */
 		smp_rmb();
-		if (current->patch_state == KLP_TRANSITION_UNPATCHED) {
+		if (READ_ONCE(current->patch_state) == KLP_TRANSITION_UNPATCHED) {
 			/* Not switched yet: the code below this patch. */
 			func = list_entry_rcu(func->stack_node.next,
 					      struct klp_func, stack_node);

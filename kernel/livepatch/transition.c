@@ -7,6 +7,10 @@
  * transition changes, so no task ever mixes old and new code.
  *
  * Task states (task->patch_state) and who moves them:
+ * (the state of a running task is read locklessly, by the task itself in
+ * the ftrace handler, by /proc/<pid>/patch_state and by debugfs, so every
+ * write of another task's state, and every read of it, is a
+ * WRITE_ONCE()/READ_ONCE() pair)
  *
  *   IDLE --klp_transition_init()--> initial (!target), every task
  *   initial --(TIF_PATCH_PENDING set by klp_transition_start())-->
@@ -263,7 +267,7 @@ static int klp_check_task(struct task_struct *task, void *arg)
 	}
 	if (c->switch_it) {
 		clear_tsk_thread_flag(task, TIF_PATCH_PENDING);
-		task->patch_state = READ_ONCE(klp_target_state);
+		WRITE_ONCE(task->patch_state, READ_ONCE(klp_target_state));
 	}
 	return 0;
 }
@@ -273,7 +277,7 @@ static bool klp_try_switch_task(struct task_struct *task)
 {
 	struct klp_check c = { .switch_it = true };
 
-	if (task->patch_state == klp_target_state)
+	if (READ_ONCE(task->patch_state) == klp_target_state)
 		return true;
 	if (!klp_have_reliable_stack())
 		return false;
@@ -287,11 +291,11 @@ static bool klp_try_switch_idle(unsigned int cpu)
 {
 	struct task_struct *idle = idle_task(cpu);
 
-	if (idle->patch_state == klp_target_state)
+	if (READ_ONCE(idle->patch_state) == klp_target_state)
 		return true;
 	if (!cpu_online(cpu)) {
 		clear_tsk_thread_flag(idle, TIF_PATCH_PENDING);
-		idle->patch_state = klp_target_state;
+		WRITE_ONCE(idle->patch_state, klp_target_state);
 		return true;
 	}
 	if (klp_try_switch_task(idle))
@@ -331,7 +335,7 @@ void klp_update_patch_state(struct task_struct *task)
 	 * the flags.
 	 */
 	if (test_and_clear_tsk_thread_flag(task, TIF_PATCH_PENDING)) {
-		task->patch_state = READ_ONCE(klp_target_state);
+		WRITE_ONCE(task->patch_state, READ_ONCE(klp_target_state));
 		klp_self_switched();
 	}
 
@@ -441,11 +445,11 @@ void klp_transition_init(struct klp_patch *patch, int target,
 	read_lock(&tasklist_lock);
 	for_each_process_thread(g, task) {
 		WARN_ON_ONCE(task->patch_state != KLP_TRANSITION_IDLE);
-		task->patch_state = initial;
+		WRITE_ONCE(task->patch_state, initial);
 	}
 	read_unlock(&tasklist_lock);
 	for_each_possible_cpu(cpu)
-		idle_task(cpu)->patch_state = initial;
+		WRITE_ONCE(idle_task(cpu)->patch_state, initial);
 
 	/*
 	 * Tasks' initial states before func->transition: pairs with the
@@ -672,13 +676,13 @@ void klp_transition_settle(void)
 	read_lock(&tasklist_lock);
 	for_each_process_thread(g, task) {
 		WARN_ON_ONCE(klp_patch_pending(task));
-		task->patch_state = KLP_TRANSITION_IDLE;
+		WRITE_ONCE(task->patch_state, KLP_TRANSITION_IDLE);
 	}
 	read_unlock(&tasklist_lock);
 	for_each_possible_cpu(cpu) {
 		task = idle_task(cpu);
 		WARN_ON_ONCE(klp_patch_pending(task));
-		task->patch_state = KLP_TRANSITION_IDLE;
+		WRITE_ONCE(task->patch_state, KLP_TRANSITION_IDLE);
 	}
 
 	if (klp_cur_stats) {
@@ -861,13 +865,13 @@ void klp_transition_show_pending(struct seq_file *m)
 		if (!klp_patch_pending(task))
 			continue;
 		seq_printf(m, "%d %s %d %s\n", task_pid_nr(task), task->comm,
-			   task->patch_state, klp_block_reason(task));
+			   READ_ONCE(task->patch_state), klp_block_reason(task));
 	}
 	for_each_online_cpu(cpu) {
 		task = idle_task(cpu);
 		if (klp_patch_pending(task))
 			seq_printf(m, "0 %s %d idle\n", task->comm,
-				   task->patch_state);
+				   READ_ONCE(task->patch_state));
 	}
 	rcu_read_unlock();
 }

@@ -82,11 +82,14 @@ klp_api_info() {
 }
 
 # klp_api_expect_no_reports: the kernel logged no warning, bug or lockdep
-# report since klp_log_start (the harness also scans the whole log).
+# report since klp_log_start (the harness also scans the whole log).  A
+# KCSAN data-race report (a kernel built with KCSAN) is left to the
+# harness: it reads the whole report and fails the run only when a stack
+# is in livepatch, while most races it finds are elsewhere in the kernel.
 klp_api_expect_no_reports() {
 	local re='WARNING:|BUG:|Call Trace:|sleeping function called'
 
 	re+='|lock(dep| state)|possible (circular|recursive)'
 	klp_expect "no kernel warning, BUG or lockdep report since the start of the case" "" \
-		"$(klp_api_log_since_start | grep -E "$re" || true)"
+		"$(klp_api_log_since_start | grep -E "$re" | grep -v 'BUG: KCSAN: ' || true)"
 }
