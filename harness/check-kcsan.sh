@@ -43,6 +43,10 @@ KCSAN_TESTS+="test-sysfs.sh test-stacking.sh test-module-race.sh test-atomic-rep
 KCSAN_STRESS_SECS=${KCSAN_STRESS_SECS:-300}
 KCSAN_STRESS_SKIP=${KCSAN_STRESS_SKIP:-200}
 export KLP_TIMEOUT=${KLP_TIMEOUT:-7200}
+# A test that prints only at its end (test-module-race.sh) or runs CPU-bound
+# hammers (test-transition-syscall.sh) went 900 s without output on a host
+# loaded 5 times over: give each test an hour here.
+export KLP_TEST_TIMEOUT=${KLP_TEST_TIMEOUT:-3600}
 APPEND=${KLP_APPEND:-}
 
 logs=() why=() times=()
