@@ -101,7 +101,8 @@ static int klp_check_patch(struct klp_patch *patch)
 			       pname, oname);
 			return -EINVAL;
 		}
-		if (obj->name && (strlen(obj->name) >= MODULE_NAME_LEN ||
+		if (obj->name && (!obj->name[0] ||
+				  strlen(obj->name) >= MODULE_NAME_LEN ||
 				  !strcmp(obj->name, "vmlinux"))) {
 			pr_err("'%s': object name '%.*s' is not a module name\n",
 			       pname, (int)MODULE_NAME_LEN, obj->name);
@@ -481,8 +482,16 @@ int klp_enable_patch(struct klp_patch *patch)
 	struct klp_object *obj;
 	int ret;
 
-	if (!patch || !patch->mod || !patch->objs)
+	if (!patch || !patch->mod) {
+		pr_err("%s(): %s is NULL\n", __func__,
+		       patch ? "patch->mod" : "patch");
 		return -EINVAL;
+	}
+	if (!patch->objs) {
+		pr_err("'%s': patch has no objects array (objs is NULL)\n",
+		       patch->mod->name);
+		return -EINVAL;
+	}
 	if (!is_livepatch_module(patch->mod)) {
 		pr_err("module %s is not marked as a livepatch module\n",
 		       patch->mod->name);

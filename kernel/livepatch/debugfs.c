@@ -75,6 +75,25 @@ static int klp_redirect_counters_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(klp_redirect_counters);
 
+/*
+ * The unsigned int knobs.  debugfs_create_u32() would keep the low 32 bits
+ * of any 64-bit number written (4294967296 as 0): refuse what does not fit.
+ */
+static int klp_uint_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(*(unsigned int *)data);
+	return 0;
+}
+
+static int klp_uint_set(void *data, u64 val)
+{
+	if (val > UINT_MAX)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(klp_uint_fops, klp_uint_get, klp_uint_set, "%llu\n");
+
 static int klp_shadow_list_show(struct seq_file *m, void *v)
 {
 	klp_shadow_show(m);
@@ -92,9 +111,10 @@ void __init klp_debugfs_init(void)
 	debugfs_create_file("pending", 0400, dir, NULL, &klp_pending_fops);
 	debugfs_create_file("transitions", 0400, dir, NULL,
 			    &klp_transitions_fops);
-	debugfs_create_u32("signal_delay_ms", 0600, dir, &klp_signal_delay_ms);
-	debugfs_create_u32("transition_timeout_ms", 0600, dir,
-			   &klp_transition_timeout_ms);
+	debugfs_create_file_unsafe("signal_delay_ms", 0600, dir,
+				   &klp_signal_delay_ms, &klp_uint_fops);
+	debugfs_create_file_unsafe("transition_timeout_ms", 0600, dir,
+				   &klp_transition_timeout_ms, &klp_uint_fops);
 	debugfs_create_file("shadow", 0400, dir, NULL, &klp_shadow_list_fops);
 	debugfs_create_file("redirect", 0400, dir, NULL,
 			    &klp_redirect_counters_fops);

@@ -22,6 +22,7 @@
 #include <linux/elf.h>
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
+#include <linux/kstrtox.h>
 #include <linux/moduleloader.h>
 #include <linux/string.h>
 #include <linux/stringify.h>
@@ -123,6 +124,58 @@ static const char *klp_sym_err(int err, unsigned long sympos)
 }
 
 /*
+ * Parse ".klp.sym.<object>.<symbol>,<sympos>", with nothing after the
+ * sympos and nothing but decimal digits in it: a name that runs on (its
+ * NUL lost) or has a sign, a space or an overflowing number is not one.
+ */
+static bool klp_parse_sym_name(const char *name, char *sym_obj,
+			       char *sym_name, unsigned long *sympos)
+{
+	const char *pos;
+	int n = 0;
+
+	if (sscanf(name, ".klp.sym.%" __stringify(KLP_OBJNAME_WIDTH) "[^.].%"
+		   __stringify(KLP_SYMNAME_WIDTH) "[^,],%n",
+		   sym_obj, sym_name, &n) != 2 || !n)
+		return false;
+	pos = name + n;
+	return *pos && strspn(pos, "0123456789") == strlen(pos) &&
+	       !kstrtoul(pos, 10, sympos);
+}
+
+/*
+ * What the module loader does not check in a .klp.rela section, and the
+ * arch code trusts: each relocation names a symbol of the symbol table
+ * and a place inside the section it applies to.  @sec->sh_info must be
+ * valid (klp_check_rela_sec()).
+ */
+static int klp_check_rela_entries(struct module *pmod, Elf_Shdr *sechdrs,
+				  unsigned int symndx, Elf_Shdr *sec,
+				  const char *secname)
+{
+	Elf_Rela *rela = (Elf_Rela *)sec->sh_addr;
+	Elf_Shdr *target = sechdrs + sec->sh_info;
+	unsigned int nsyms = sechdrs[symndx].sh_size / sizeof(Elf_Sym);
+	unsigned int i, n = sec->sh_size / sizeof(*rela);
+
+	for (i = 0; i < n; i++) {
+		if (ELF_R_SYM(rela[i].r_info) >= nsyms) {
+			pr_err("'%s': %s: relocation %u names symbol %llu, past the symbol table (%u symbols)\n",
+			       pmod->name, secname, i,
+			       (u64)ELF_R_SYM(rela[i].r_info), nsyms);
+			return -EINVAL;
+		}
+		if (rela[i].r_offset >= target->sh_size) {
+			pr_err("'%s': %s: relocation %u at offset %llu is outside its section (%llu bytes)\n",
+			       pmod->name, secname, i, (u64)rela[i].r_offset,
+			       (u64)target->sh_size);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
  * Give every symbol that the section uses its address.  Each must be a
  * livepatch symbol: exported symbols, and the patch module's own, have
  * ordinary relocation sections, which the module loader applies.  And
@@ -142,12 +195,16 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 	unsigned int i, n = sec->sh_size / sizeof(*rela);
 	char sym_obj[KLP_OBJNAME_WIDTH + 1];
 	char sym_name[KLP_SYMNAME_WIDTH + 1];
+	int ret;
+
+	ret = klp_check_rela_entries(pmod, sechdrs, symndx, sec, secname);
+	if (ret)
+		return ret;
 
 	for (i = 0; i < n; i++) {
 		Elf_Sym *sym = symtab + ELF_R_SYM(rela[i].r_info);
 		const char *name = strtab + sym->st_name;
 		unsigned long sympos, addr;
-		int cnt, ret;
 
 		if (sym->st_shndx != SHN_LIVEPATCH) {
 			pr_err("'%s': %s: symbol '%s' is not a livepatch symbol (SHN_LIVEPATCH)\n",
@@ -155,13 +212,9 @@ static int klp_resolve_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 			return -EINVAL;
 		}
 
-		cnt = sscanf(name,
-			     ".klp.sym.%" __stringify(KLP_OBJNAME_WIDTH) "[^.].%"
-			     __stringify(KLP_SYMNAME_WIDTH) "[^,],%lu",
-			     sym_obj, sym_name, &sympos);
-		if (cnt != 3) {
-			pr_err("'%s': %s: malformed livepatch symbol name '%s'\n",
-			       pmod->name, secname, name);
+		if (!klp_parse_sym_name(name, sym_obj, sym_name, &sympos)) {
+			pr_err("'%s': %s: malformed livepatch symbol name '%.*s'\n",
+			       pmod->name, secname, KSYM_NAME_LEN, name);
 			return -EINVAL;
 		}
 		if (strcmp(sym_obj, sec_obj)) {
@@ -199,6 +252,67 @@ static int klp_write_section(struct module *pmod, Elf_Shdr *sechdrs,
 		pr_err("'%s': %s: apply_relocate_add() failed (%d)\n",
 		       pmod->name, secname, ret);
 	return ret;
+}
+
+/*
+ * What klp_check_rela_sec() checks that the module loader does not, before
+ * it hands livepatch a section: it does so for every flagged section, of
+ * any type, and also for one that applies to the symbol or string table
+ * (which it marks SHF_ALLOC itself, to keep them for kallsyms).
+ */
+static int klp_check_rela_type(struct module *pmod, Elf_Shdr *sechdrs,
+			       const char *secstrings, unsigned int symndx,
+			       Elf_Shdr *sec, const char *secname)
+{
+	unsigned int target = sec->sh_info;
+
+	if (sec->sh_type != SHT_RELA) {
+		pr_err("'%s': %s: is not a SHT_RELA section (type %u)\n",
+		       pmod->name, secname, sec->sh_type);
+		return -EINVAL;
+	}
+	if (target == symndx || target == sechdrs[symndx].sh_link) {
+		pr_err("'%s': %s: applies to '%s', the symbol or string table\n",
+		       pmod->name, secname,
+		       secstrings + sechdrs[target].sh_name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * A .klp.rela section must be RELA, kept in memory (SHF_ALLOC) to be
+ * applied when its object comes, and apply to a section of the module
+ * that is loaded.  The module loader skips (without a word) one that
+ * does not, while the arch code would write through its section's
+ * address: none, or that of the copy of the file freed after loading.
+ */
+static int klp_check_rela_sec(struct module *pmod, Elf_Shdr *sechdrs,
+			      unsigned int shnum, const char *secstrings,
+			      unsigned int symndx, unsigned int i)
+{
+	Elf_Shdr *sec = sechdrs + i;
+	const char *secname = secstrings + sec->sh_name;
+	unsigned int target = sec->sh_info;
+
+	if (!(sec->sh_flags & SHF_ALLOC)) {
+		pr_err("'%s': %s: is not kept in memory (no SHF_ALLOC)\n",
+		       pmod->name, secname);
+		return -EINVAL;
+	}
+	if (!target || target >= shnum) {
+		pr_err("'%s': %s: applies to section %u, which does not exist\n",
+		       pmod->name, secname, target);
+		return -EINVAL;
+	}
+	if (!(sechdrs[target].sh_flags & SHF_ALLOC)) {
+		pr_err("'%s': %s: applies to section '%s', which is not loaded\n",
+		       pmod->name, secname,
+		       secstrings + sechdrs[target].sh_name);
+		return -EINVAL;
+	}
+	return klp_check_rela_type(pmod, sechdrs, secstrings, symndx, sec,
+				   secname);
 }
 
 /* Parse ".klp.rela.<obj>.<section>"; return 0 and the object name. */
@@ -244,6 +358,11 @@ int klp_apply_section_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 		return ret;
 	if (strcmp(objname ? objname : "vmlinux", sec_obj))
 		return 0;
+	/* The module loader checked sh_info, but not all of it. */
+	ret = klp_check_rela_type(pmod, sechdrs, shstrtab, symindex, sec,
+				  secname);
+	if (ret)
+		return ret;
 
 	ret = klp_resolve_relocs(pmod, sechdrs, strtab, symindex, sec,
 				 secname, sec_obj);
@@ -330,11 +449,14 @@ clear:
 }
 
 /**
- * klp_check_relocs() - refuse relocation sections for unknown modules
+ * klp_check_relocs() - refuse malformed or unknown relocation sections
  * @patch:	the patch being registered
  *
  * A section of a module that the patch has no object for would never be
  * applied, and the code that needs it would find zeroes: refuse it now.
+ * So is one whose layout is broken (klp_check_rela_sec(),
+ * klp_check_rela_entries()), whatever its object and whether or not that
+ * is loaded: the symbols it names are looked up only when it is applied.
  *
  * Return: 0, or -EINVAL after logging the offending section.
  */
@@ -358,18 +480,24 @@ int klp_check_relocs(struct klp_patch *patch)
 		if (klp_rela_objname(pmod, secname, sec_obj))
 			return -EINVAL;
 		/*
-		 * The module loader applied the vmlinux ones already: new
-		 * code may call vmlinux statics whatever objects it patches.
+		 * The module loader applied the vmlinux ones already (those
+		 * it did not skip): new code may call vmlinux statics
+		 * whatever objects it patches.
 		 */
-		if (!strcmp(sec_obj, "vmlinux"))
-			continue;
-		klp_for_each_object(patch, obj)
-			known |= !strcmp(klp_object_name(obj), sec_obj);
-		if (!known) {
-			pr_err("'%s': %s: object '%s' is not part of the patch\n",
-			       pmod->name, secname, sec_obj);
-			return -EINVAL;
+		if (strcmp(sec_obj, "vmlinux")) {
+			klp_for_each_object(patch, obj)
+				known |= !strcmp(klp_object_name(obj), sec_obj);
+			if (!known) {
+				pr_err("'%s': %s: object '%s' is not part of the patch\n",
+				       pmod->name, secname, sec_obj);
+				return -EINVAL;
+			}
 		}
+		if (klp_check_rela_sec(pmod, info->sechdrs, info->hdr.e_shnum,
+				       info->secstrings, info->symndx, i) ||
+		    klp_check_rela_entries(pmod, info->sechdrs, info->symndx,
+					   sec, secname))
+			return -EINVAL;
 	}
 	return 0;
 }

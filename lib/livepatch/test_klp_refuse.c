@@ -18,6 +18,24 @@
  *                        the module loads and parameter second_ret holds
  *                        what the second call returned
  *
+ * and the hostile ones of test-hostile-modules.sh:
+ *
+ *   duplicate_object     test_klp_target listed as two objects
+ *   duplicate_vmlinux    vmlinux listed as two objects (other functions)
+ *   vmlinux_named        the vmlinux object named "vmlinux" (not NULL)
+ *   empty_object_name    a module object named ""
+ *   empty_func_name      a vmlinux function named ""
+ *   sympos_alias         tgt_answer under old_sympos 0 and 1: one address
+ *   huge_sympos          cmdline_proc_show with old_sympos ULONG_MAX
+ *   huge_sympos_module   tgt_answer with old_sympos ULONG_MAX (refused
+ *                        when test_klp_target is or becomes loaded)
+ *   target_pre_patch_fails  test_klp_target's pre_patch returns -EDOM
+ *                        (refuses test_klp_target when it loads later)
+ *   duplicate_state      state id 0x6b6c7053 listed twice
+ *   no_mod               a patch whose mod field is NULL
+ *
+ * Parameter replace=1 makes any of them an atomic replace patch.
+ *
  * Without defect= the patch is valid: it replaces cmdline_proc_show().
  * An unknown defect name fails the load with EBADRQC, an errno no
  * livepatch refusal gives.
@@ -33,6 +51,10 @@
 static char *defect = "";
 module_param(defect, charp, 0444);
 MODULE_PARM_DESC(defect, "the defect of the patch (see the source)");
+
+static bool replace;
+module_param(replace, bool, 0444);
+MODULE_PARM_DESC(replace, "register as an atomic replace patch (default: N)");
 
 static int second_ret;
 module_param(second_ret, int, 0444);
@@ -62,10 +84,20 @@ static struct klp_func vmlinux_funcs[3] = {
 	{ .old_name = "cmdline_proc_show", .new_func = refuse_cmdline_proc_show },
 };
 
-static struct klp_func target_funcs[2];
+static struct klp_func target_funcs[3];
 
-static struct klp_object refuse_objs[3] = {
+static struct klp_func other_vmlinux_funcs[] = {
+	{ .old_name = "version_proc_show", .new_func = refuse_cmdline_proc_show },
+	{ }
+};
+
+static struct klp_object refuse_objs[4] = {
 	{ .name = NULL /* vmlinux */, .funcs = vmlinux_funcs },
+};
+
+/* The state of test_klp_state_*.c (test_klp_state.h), listed twice. */
+static struct klp_state refuse_states[3] = {
+	{ .id = 0x6b6c7053UL, .version = 1 },
 };
 
 static struct klp_patch refuse_patch = {
@@ -140,6 +172,67 @@ static void duplicate_func(void)
 	vmlinux_funcs[1] = vmlinux_funcs[0];
 }
 
+static void duplicate_object(void)
+{
+	refuse_add_target("test_klp_target", target_funcs, "tgt_answer");
+	refuse_objs[2] = refuse_objs[1];
+}
+
+static void duplicate_vmlinux(void)
+{
+	refuse_objs[1].funcs = other_vmlinux_funcs;
+}
+
+static void vmlinux_named(void)
+{
+	refuse_objs[0].name = "vmlinux";
+}
+
+static void empty_object_name(void)
+{
+	refuse_add_target("", target_funcs, "tgt_answer");
+}
+
+static void empty_func_name(void)
+{
+	vmlinux_funcs[0].old_name = "";
+}
+
+static void sympos_alias(void)
+{
+	refuse_add_target("test_klp_target", target_funcs, "tgt_answer");
+	target_funcs[1] = target_funcs[0];
+	target_funcs[1].old_sympos = 1;
+}
+
+static void huge_sympos(void)
+{
+	vmlinux_funcs[0].old_sympos = ULONG_MAX;
+}
+
+static void huge_sympos_module(void)
+{
+	refuse_add_target("test_klp_target", target_funcs, "tgt_answer");
+	target_funcs[0].old_sympos = ULONG_MAX;
+}
+
+static void target_pre_patch_fails(void)
+{
+	refuse_add_target("test_klp_target", target_funcs, "tgt_answer");
+	refuse_objs[1].callbacks.pre_patch = refuse_pre_patch;
+}
+
+static void duplicate_state(void)
+{
+	refuse_states[1] = refuse_states[0];
+	refuse_patch.states = refuse_states;
+}
+
+static void no_mod(void)
+{
+	refuse_patch.mod = NULL;
+}
+
 static void valid(void)
 {
 }
@@ -161,6 +254,17 @@ static const struct {
 	{ "notrace_func",	notrace_func },
 	{ "pre_patch_fails",	pre_patch_fails },
 	{ "duplicate_func",	duplicate_func },
+	{ "duplicate_object",	duplicate_object },
+	{ "duplicate_vmlinux",	duplicate_vmlinux },
+	{ "vmlinux_named",	vmlinux_named },
+	{ "empty_object_name",	empty_object_name },
+	{ "empty_func_name",	empty_func_name },
+	{ "sympos_alias",	sympos_alias },
+	{ "huge_sympos",	huge_sympos },
+	{ "huge_sympos_module",	huge_sympos_module },
+	{ "target_pre_patch_fails", target_pre_patch_fails },
+	{ "duplicate_state",	duplicate_state },
+	{ "no_mod",		no_mod },
 };
 
 static int __init refuse_init(void)
@@ -174,6 +278,7 @@ static int __init refuse_init(void)
 		pr_err("unknown defect '%s'\n", defect);
 		return -EBADRQC;
 	}
+	refuse_patch.replace = replace;
 	refuse_defects[i].spoil();
 
 	ret = klp_enable_patch(&refuse_patch);

@@ -204,6 +204,9 @@ klp_errno() {
 	"No such device") echo ENODEV ;;
 	"Numerical argument out of domain") echo EDOM ;;
 	"Operation not permitted") echo EPERM ;;
+	"Permission denied") echo EACCES ;;
+	"Numerical result out of range") echo ERANGE ;;
+	"Is a directory") echo EISDIR ;;
 	"Exec format error" | "Invalid module format") echo ENOEXEC ;;
 	"Invalid request code") echo EBADRQC ;;
 	"Cannot allocate memory") echo ENOMEM ;;
