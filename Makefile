@@ -11,7 +11,7 @@ export KLP_CACHE
 H := harness
 
 .PHONY: help deps base kernel reference kernel-ours kernel-upstream demo \
-	check check-upstream check-configs suite vm clean lint series \
+	check check-upstream check-debug check-configs suite vm clean lint series \
 	series-check apply bench bench-transition fuzz
 
 help:
@@ -19,6 +19,8 @@ help:
 	@echo '  make demo            boot a kernel, live patch /proc/cmdline and undo it'
 	@echo '  make check           build ours, run every suite on it, smoke-test ours-nodyn (CI)'
 	@echo '  make check-upstream  the same on the upstream reference kernel'
+	@echo '  make check-debug     every suite on ours-debug: KASAN, kmemleak, lockdep, UBSAN...'
+	@echo '                       (make check CHECK_DEBUG=1 adds it, CHECK_DEBUG=only instead of ours)'
 	@echo '  make check-configs   cross-build ours + modules: ppc64le, s390x, x86_64 PREEMPT_RT'
 	@echo '                       [CONFIGS="ppc64le s390x x86_64-rt"]'
 	@echo '  make suite SUITE=upstream-compat|selftests [TEST=test-x.sh] [KERNEL=...]'
@@ -65,6 +67,11 @@ check:
 
 check-upstream:
 	@$(H)/check.sh upstream
+
+# Our kernel with the kernel's checkers (harness/config/debug.config):
+# builds ours-debug, runs every suite on it; a kmemleak scan after each.
+check-debug:
+	@$(H)/check.sh ours-debug
 
 # Not part of make check: cross compilers, and three more kernel builds.
 check-configs:

@@ -33,7 +33,14 @@ PATTERNS=(
 	'hard LOCKUP'
 	'KASAN'
 	'UBSAN'
-	'kmemleak'
+	# kmemleak: an object of livepatch code (guest/kmemleak-check), or
+	# kmemleak switching itself off (its checks would be void).
+	'klp-kmemleak:'
+	'Kernel memory leak detector disabled'
+	'kmemleak: Cannot'
+	'ODEBUG:'
+	'KFENCE:'
+	'list_(add|del) corruption'
 	'Call Trace:'
 )
 re=$(IFS='|'; echo "${PATTERNS[*]}")
@@ -50,7 +57,7 @@ tr -d '\r' < "$log" | awk -v re="$re" '
 	}
 	inrep {
 		lines[++n] = $0
-		if ($0 ~ /---\[ end (trace|Kernel panic)/ || n >= 60) { flush(); inrep = 0 }
+		if ($0 ~ /---\[ end (trace|Kernel panic|of livepatch leaks)/ || n >= 60) { flush(); inrep = 0 }
 	}
 	END {
 		flush()
