@@ -19,6 +19,10 @@
 klp_setup
 
 STRESS_SECONDS=${STRESS_SECONDS:-20}
+# The driver's random choices; a run prints its seed (outcomes that
+# depend on timing may still differ from one run to the next).
+STRESS_SEED=${STRESS_SEED:-$(($(date +%s%N) / 1000 % 32768))}
+RANDOM=$STRESS_SEED
 CALLER=$KLP_DIR/klp_stress_call
 [ -x "$CALLER" ] || klp_skip "no $CALLER: build the kselftests (TEST_GEN_FILES)"
 for m in test_klp_layer1 test_klp_layer2 test_klp_layer3 test_klp_basic \
@@ -509,7 +513,7 @@ for w in sysfs_writer sysfs_writer debugfs_writer proc_reader; do
 	bg_pids+=($!)
 done
 
-klp_say "stress: ${STRESS_SECONDS}s, $ncpu callers, 4 writers"
+klp_say "stress: ${STRESS_SECONDS}s, $ncpu callers, 4 writers, STRESS_SEED=$STRESS_SEED"
 end=$((SECONDS + STRESS_SECONDS))
 while [ $SECONDS -lt $end ]; do
 	drive_step
@@ -552,7 +556,9 @@ klp_expect "kernel reports since the start" "" \
 	   grep -E 'BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|circular locking|RCU usage|DEBUG_LOCKS|ODEBUG|list_(add|del) corruption' || true)"
 
 if [ -w "$KMEMLEAK" ]; then
-	echo scan > "$KMEMLEAK"
+	# Objects younger than kmemleak's minimum age (5 s) are not
+	# reported: let the teardown's age first.
+	sleep 6
 	echo scan > "$KMEMLEAK"
 	klp_say "kmemleak: $(grep -c '^unreferenced object' "$KMEMLEAK") unreferenced object(s) since the warm-up"
 	klp_expect "unreferenced objects from livepatch code (kmemleak)" "" "$(kmemleak_ours)"
