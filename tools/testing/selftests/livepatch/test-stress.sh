@@ -462,10 +462,11 @@ mem_snapshot() {
 # come and go here).
 kmemleak_ours() {
 	awk '
-		function flush() { if (obj != "" && ours) printf "%s", obj; obj = ""; ours = 0 }
+		function flush() { if (obj != "" && ours) printf "%s", obj; obj = ""; ours = 0; bt = 0 }
 		/^unreferenced object/ { flush() }
 		{ obj = obj $0 "\n" }
-		/^    \[</ && (/ (__)?klp_/ || /livepatch/ || /\[test_klp_/ || /\] 0x[0-9a-f]+$/) { ours = 1 }
+		/^  backtrace/ { bt = 1 }
+		bt && /^    [^ ]/ && (/^ +(__)?klp_/ || /\[(test_klp_|livepatch)/ || /^ +0x[0-9a-f]+$/) { ours = 1 }
 		END { flush() }' "$KMEMLEAK"
 }
 
