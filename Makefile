@@ -11,14 +11,16 @@ export KLP_CACHE
 H := harness
 
 .PHONY: help deps base kernel reference kernel-ours kernel-upstream demo \
-	check check-upstream check-configs check-kcsan suite vm clean lint \
-	series series-check apply bench bench-transition fuzz
+	check check-upstream check-debug check-configs check-kcsan suite vm clean \
+	lint series series-check apply bench bench-transition fuzz
 
 help:
 	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
 	@echo '  make demo            boot a kernel, live patch /proc/cmdline and undo it'
 	@echo '  make check           build ours, run every suite on it, smoke-test ours-nodyn (CI)'
 	@echo '  make check-upstream  the same on the upstream reference kernel'
+	@echo '  make check-debug     every suite on ours-debug: KASAN, kmemleak, lockdep, UBSAN...'
+	@echo '                       (make check CHECK_DEBUG=1 adds it, CHECK_DEBUG=only instead of ours)'
 	@echo '  make check-configs   cross-build ours + modules: ppc64le, s390x, x86_64 PREEMPT_RT'
 	@echo '                       [CONFIGS="ppc64le s390x x86_64-rt"]'
 	@echo '  make check-kcsan     build ours-kcsan (KCSAN), run the transition tests on it;'
@@ -68,6 +70,11 @@ check:
 
 check-upstream:
 	@$(H)/check.sh upstream
+
+# Our kernel with the kernel's checkers (harness/config/debug.config):
+# builds ours-debug, runs every suite on it; a kmemleak scan after each.
+check-debug:
+	@$(H)/check.sh ours-debug
 
 # Not part of make check: cross compilers, and three more kernel builds.
 check-configs:

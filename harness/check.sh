@@ -55,46 +55,65 @@ build_step() {
 	shift
 	if ! step "$name" "$@"; then
 		printf 'FAIL\tbuild\t%s\t%s\n' "$name" "see above" >> "$KLP_RESULTS"
-		# Our kernel without dynamic preemption: cond_resched() is an inline
-# that modules link into.  A build that fails is one failure; the rest
-# of the check already ran.
-if [ "$k" = ours ]; then
-	if ! step kernel-ours-nodyn "$HARNESS/build-kernel.sh" ours nodyn; then
-		printf 'FAIL\tbuild\t%s\t%s\n' kernel-ours-nodyn "see above" >> "$KLP_RESULTS"
-	else
-		printf 'PASS\tbuild\t%s\t%s\n' kernel-ours-nodyn "with its modules" >> "$KLP_RESULTS"
-		n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
-		# shellcheck disable=SC2086
-		if ! step selftests@ours-nodyn "$HARNESS/run-suite.sh" --kernel ours-nodyn \
-			selftests $NODYN_TESTS &&
-			[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
-			printf 'FAIL\t%s\tsuite\t%s\n' selftests@ours-nodyn "run-suite.sh failed" >> "$KLP_RESULTS"
-		fi
-	fi
-fi
-finish
+		finish
 		exit 1
 	fi
 }
 
+# suites KERNEL: build KERNEL, run every suite on it.
+suites() {
+	local kk=$1 s n at=
+
+	[ -z "$(kernel_variant "$kk")" ] || at=@$kk
+	if [ "$kk" = "${kernels%% *}" ]; then
+		build_step "kernel-$kk" "$HARNESS/build-kernel.sh" "$kk"
+	elif ! step "kernel-$kk" "$HARNESS/build-kernel.sh" "$kk"; then
+		# A second kernel: its failure leaves the rest of the check.
+		printf 'FAIL\tbuild\t%s\t%s\n' "kernel-$kk" "see above" >> "$KLP_RESULTS"
+		return
+	fi
+	for s in $SUITES; do
+		# A failing suite is counted in the results; carry on.
+		n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
+		if ! step "$s$at" "$HARNESS/run-suite.sh" --kernel "$kk" "$s" &&
+			[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
+			printf 'FAIL\t%s\tsuite\t%s\n' "$s$at" "run-suite.sh failed" >> "$KLP_RESULTS"
+		fi
+	done
+	# Upstream 6.12's samples/livepatch, built against this kernel's
+	# header and run on it (upstream-samples.sh): a result per check.
+	n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
+	if ! KLP_TIMEOUT=${KLP_TIMEOUT:-$samples_timeout} \
+		step "upstream-samples$at" "$HARNESS/upstream-samples.sh" --kernel "$kk" &&
+		[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
+		printf 'FAIL\t%s\tcheck\t%s\n' "upstream-samples$at" "upstream-samples.sh failed" >> "$KLP_RESULTS"
+	fi
+}
+
+# The kernels the suites run on.  CHECK_DEBUG=1 adds ours-debug (our
+# kernel with KASAN, kmemleak and the other checkers,
+# harness/config/debug.config; "make check-debug" alone runs
+# "check.sh ours-debug"); CHECK_DEBUG=only runs the suites on ours-debug
+# instead of ours.  A debug kernel's VMs are slow under TCG: their
+# limits are raised (KLP_DEBUG_TEST_TIMEOUT, default 2400 s per test;
+# 3600 s for the samples' VM).
+kernels=$k
+if [ "$k" = ours ]; then
+	case "${CHECK_DEBUG:-0}" in
+	0|'') ;;
+	only) kernels=ours-debug ;;
+	*) kernels="ours ours-debug" ;;
+	esac
+fi
 build_step deps "$HARNESS/install-deps.sh"
 build_step base "$HARNESS/prepare-base.sh"
-build_step "kernel-$k" "$HARNESS/build-kernel.sh" "$k"
-for s in $SUITES; do
-	# A failing suite is counted in the results; carry on with the next.
-	n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
-	if ! step "$s" "$HARNESS/run-suite.sh" --kernel "$k" "$s" &&
-		[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
-		printf 'FAIL\t%s\tsuite\t%s\n' "$s" "run-suite.sh failed" >> "$KLP_RESULTS"
+for kk in $kernels; do
+	if [ "$(kernel_variant "$kk")" = debug ]; then
+		KLP_TEST_TIMEOUT=${KLP_DEBUG_TEST_TIMEOUT:-2400} samples_timeout=3600 suites "$kk"
+	else
+		samples_timeout=1200 suites "$kk"
 	fi
 done
-# Upstream 6.12's samples/livepatch, built against this kernel's header
-# and run on it (upstream-samples.sh): one result line per check.
-n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
-if ! step upstream-samples "$HARNESS/upstream-samples.sh" --kernel "$k" &&
-	[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
-	printf 'FAIL\t%s\tcheck\t%s\n' upstream-samples "upstream-samples.sh failed" >> "$KLP_RESULTS"
-fi
 # The differential tester (harness/diff/README): the same random
 # sequences on ours and on the reference kernel, one VM boot per kernel;
 # "differential: N sequences, M operations, K divergences", K must be 0.

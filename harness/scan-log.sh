@@ -50,7 +50,14 @@ PATTERNS=(
 	'hard LOCKUP'
 	'KASAN'
 	'UBSAN'
-	'kmemleak'
+	# kmemleak: an object of livepatch code (guest/kmemleak-check), or
+	# kmemleak switching itself off (its checks would be void).
+	'klp-kmemleak:'
+	'Kernel memory leak detector disabled'
+	'kmemleak: Cannot'
+	'ODEBUG:'
+	'KFENCE:'
+	'list_(add|del) corruption'
 	'Call Trace:'
 )
 re=$(IFS='|'; echo "${PATTERNS[*]}")
@@ -149,7 +156,7 @@ syms=$(awk '$1 ~ /^ffffffff[0-9a-f]{8}$/ && $2 ~ /^[dDbBrR]$/ { print $1, $3 }' 
 	}
 	inrep {
 		lines[++n] = $0
-		if ($0 ~ /---\[ end (trace|Kernel panic)/ || n >= 60) { flush(); inrep = 0 }
+		if ($0 ~ /---\[ end (trace|Kernel panic|of livepatch leaks)/ || n >= 60) { flush(); inrep = 0 }
 	}
 	END {
 		flush()

@@ -34,6 +34,8 @@ SRC=$BASE/samples/livepatch
 COPY=$KLP_CACHE/upstream-samples-$k
 DEST=$OUT/stage/klp/upstream-samples
 SUITE=upstream-samples
+# Results of a variant: "upstream-samples@ours-debug".
+[ -z "$(kernel_variant "$k")" ] || SUITE=upstream-samples@$k
 
 passed=0 failed=0 skipped=0
 # result STATUS NAME [DETAIL]: count and record one check.
