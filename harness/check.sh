@@ -96,7 +96,7 @@ if ! step upstream-samples "$HARNESS/upstream-samples.sh" --kernel "$k" &&
 	printf 'FAIL\t%s\tcheck\t%s\n' upstream-samples "upstream-samples.sh failed" >> "$KLP_RESULTS"
 fi
 # The differential tester (harness/diff/README): 200 random sequences of
-# 20 operations on ours, compared operation by operation with the
+# 24 operations on ours, compared operation by operation with the
 # reference kernel's trace of the same sequences; "differential: N
 # sequences, M operations, K divergences", K must be 0.  That trace comes
 # from the golden file harness/diff/golden/check.trace.gz while its key
@@ -105,7 +105,7 @@ fi
 # ("make diff-golden" rewrites the file).  DIFF_SEQS and DIFF_LEN set
 # other sizes (a live reference run), DIFF_SEQS=0 leaves it out.
 if [ "$k" = ours ] && [ "${DIFF_SEQS:-200}" != 0 ]; then
-	diff_args=(--check --seqs "${DIFF_SEQS:-200}" --len "${DIFF_LEN:-20}")
+	diff_args=(--check --seqs "${DIFF_SEQS:-200}" --len "${DIFF_LEN:-24}")
 	diff_run() {
 		if ! python3 "$HARNESS/diff/run.py" "${diff_args[@]}" --golden-status; then
 			"$HARNESS/build-kernel.sh" upstream || return 1

@@ -17,7 +17,7 @@ Prints "differential: N sequences, M operations, K divergences"; exit 1
 when K > 0.  Sequences that did not complete on both kernels (a crash,
 a timeout) count as divergences too.
 
---check is what "make check" runs: seed "check", 200 sequences of 20
+--check is what "make check" runs: seed "check", 200 sequences of 24
 operations, and the reference kernel's trace taken from the golden file
 harness/diff/golden/check.trace.gz when its key (a hash of everything
 that decides that trace: the sequences, gen.py, guest-diff.c, the test
