@@ -87,6 +87,7 @@ static int profile;
 static const char *const kinds[NKIND] = {
 	"load", "rmmod", "enable", "force", "gate", "spin", "sleep", "wait",
 };
+
 static long long t_op[NKIND], t_settle[NKIND], t_state[NKIND], n_op[NKIND];
 static long long t_reset, n_reset;
 
@@ -99,6 +100,7 @@ static int kind(const char *op)
 			return i;
 	return NKIND - 1;
 }
+
 static char orig_cmdline[256], orig_version[512];
 static char note[160];
 static char moddir[256];
@@ -111,6 +113,7 @@ struct sleeper {
 	char what[128];
 	size_t len;
 };
+
 static struct sleeper sl[MAXSLEEP];
 static int nsl;
 
