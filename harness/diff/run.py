@@ -101,12 +101,14 @@ def golden_key(seqs, smp):
     """What decides the reference kernel's trace of SEQS."""
     h = hashlib.sha1()
     files = [os.path.join(HERE, "gen.py"), os.path.join(HERE, "guest-diff.c"),
-             os.path.join(CACHE, "base-version"),
              os.path.join(HARNESS, "config", "livepatch.config")]
     files += sorted(glob.glob(os.path.join(REPO, "lib", "livepatch", "*")))
     files += sorted(glob.glob(os.path.join(HARNESS, "patches", "common", "*")))
-    for f in files:
-        h.update(os.path.relpath(f, REPO).encode() + b"\0")
+    named = [(os.path.relpath(f, REPO), f) for f in files]
+    # the base's version, not where the cache is
+    named.append(("base-version", os.path.join(CACHE, "base-version")))
+    for name, f in named:
+        h.update(name.encode() + b"\0")
         h.update(open(f, "rb").read() if os.path.exists(f) else b"(none)")
     h.update(seqs_text(seqs).encode())
     h.update(("smp=%d append=%s" % (smp, APPEND)).encode())
