@@ -250,8 +250,9 @@ def run_both(kernels, seqs, tag, timeout, smp=1, golden=None):
     for k in kernels:
         res[k], secs = run_batch(k, seqs, tag, timeout, smp, golden)
         nops = sum(len(ops) for sid, ops in seqs if sid in res[k])
-        log("%s: %d/%d sequences, %d operations in %.0fs (%.0f ops/min)" %
-            (k, len(res[k]), len(seqs), nops, secs, nops * 60 / max(secs, 1)))
+        speed = ("%.0f ops/min" % (nops * 60 / secs)) if secs else "no VM"
+        log("%s: %d/%d sequences, %d operations in %.0fs (%s)" %
+            (k, len(res[k]), len(seqs), nops, secs, speed))
     return res
 
 
