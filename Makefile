@@ -118,6 +118,7 @@ fuzz: kernel-ours kernel-upstream
 # run live and kept in harness/diff/golden/check.trace.gz (commit it).
 diff-golden: kernel-upstream
 	@python3 $(H)/diff/run.py --check --write-golden
+	@python3 $(H)/diff/run.py --regress --write-golden
 
 clean:
 	rm -rf '$(KLP_CACHE)'

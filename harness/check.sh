@@ -107,9 +107,13 @@ fi
 if [ "$k" = ours ] && [ "${DIFF_SEQS:-200}" != 0 ]; then
 	diff_args=(--check --seqs "${DIFF_SEQS:-200}" --len "${DIFF_LEN:-24}")
 	diff_run() {
-		if ! python3 "$HARNESS/diff/run.py" "${diff_args[@]}" --golden-status; then
+		if ! python3 "$HARNESS/diff/run.py" "${diff_args[@]}" --golden-status ||
+			! python3 "$HARNESS/diff/run.py" --regress --golden-status; then
 			"$HARNESS/build-kernel.sh" upstream || return 1
 		fi
+		# the shrunk sequences of earlier bugs (regress/*.seq) first
+		python3 "$HARNESS/diff/run.py" --regress > "$KLP_CACHE/diff/regress.out" ||
+			{ cat "$KLP_CACHE/diff/regress.out"; return 1; }
 		python3 "$HARNESS/diff/run.py" "${diff_args[@]}" |
 			tee "$KLP_CACHE/diff/check.out" | grep '^differential:'
 		[ "${PIPESTATUS[0]}" = 0 ]

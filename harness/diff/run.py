@@ -11,7 +11,7 @@ round's candidates batched in one boot per kernel).
 
   run.py [--seed S] [--seqs N] [--len L] [--only ID[,ID...]] [--shrink]
          [--kernels A,B] [--allow FILE] [--smp N] [--seqfile FILE]
-  run.py --check [--golden-status | --write-golden]
+  run.py --check|--regress [--golden-status | --write-golden]
 
 Prints "differential: N sequences, M operations, K divergences"; exit 1
 when K > 0.  Sequences that did not complete on both kernels (a crash,
@@ -25,6 +25,8 @@ modules, the base version, the reference kernel's config and patches,
 the VM's CPUs) matches; otherwise the reference kernel runs live.
 --write-golden runs the reference kernel live and rewrites the file
 ("make diff-golden"); --golden-status exits 0 when the file is fresh.
+--regress does the same for the shrunk sequences of regress/*.seq
+(golden/regress.trace.gz).
 """
 import argparse
 import glob
@@ -331,6 +333,9 @@ def main():
                     "transitions at once instead of on its 1 s retry)")
     ap.add_argument("--check", action="store_true",
                     help="make check's campaign, with the golden file")
+    ap.add_argument("--regress", action="store_true",
+                    help="the sequences of regress/*.seq, with their "
+                    "golden file")
     ap.add_argument("--golden", default="")
     ap.add_argument("--golden-status", action="store_true")
     ap.add_argument("--write-golden", action="store_true")
@@ -347,6 +352,13 @@ def main():
     seqs = [(sid, gen.sequence(sid, o.len)) for sid in sids]
     if o.seqfile:
         seqs = read_seqfile(o.seqfile)
+    if o.regress:
+        o.tag = "regress"
+        o.golden = o.golden or os.path.join(HERE, "golden",
+                                            "regress.trace.gz")
+        seqs = []
+        for f in sorted(glob.glob(os.path.join(HERE, "regress", "*.seq"))):
+            seqs += read_seqfile(f)
     if o.golden_status:
         fresh = golden_read(o.golden, golden_key(seqs, o.smp)) is not None
         log("golden file %s: %s" % (o.golden, "fresh" if fresh else "stale"))
