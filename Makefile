@@ -12,7 +12,7 @@ H := harness
 
 .PHONY: help deps base kernel reference kernel-ours kernel-upstream demo \
 	check check-upstream check-debug check-configs check-kcsan suite vm clean \
-	lint series series-check apply bench bench-transition fuzz
+	lint series series-check apply bench bench-transition fuzz diff-golden
 
 help:
 	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
@@ -34,6 +34,10 @@ help:
 	@echo '  make bench           enable/disable time and memory, 1..1000 functions, ours vs upstream'
 	@echo '  make fuzz [SEED=1] [SEQS=200] [LEN=24] [ONLY=<seed>-<i>] [SHRINK=1]'
 	@echo '                      differential tester: same random sequences on ours and upstream'
+	@echo '                      [SMP=1] guest CPUs (2: slower, 6.12 retries once a second)'
+	@echo '  make diff-golden     rewrite the reference trace make check compares with'
+	@echo '                      (harness/diff/golden/check.trace.gz; after changing gen.py,'
+	@echo '                      guest-diff.c or lib/livepatch)'
 	@echo '  make bench-transition  transition time under load, ours vs upstream'
 	@echo '  make series          the repository as a git format-patch series (cache)'
 	@echo '  make series-check    git am, build and checkpatch --strict patch by patch'
@@ -118,10 +122,17 @@ LEN ?= 24
 ONLY ?=
 SHRINK ?=
 SEQFILE ?=
+SMP ?= 1
 fuzz: kernel-ours kernel-upstream
 	@python3 $(H)/diff/run.py --seed '$(SEED)' --seqs '$(SEQS)' --len '$(LEN)' \
-		$(if $(ONLY),--only '$(ONLY)') $(if $(SHRINK),--shrink) \
+		--smp '$(SMP)' $(if $(ONLY),--only '$(ONLY)') $(if $(SHRINK),--shrink) \
 		$(if $(SEQFILE),--seqfile '$(SEQFILE)')
+
+# The reference kernel's trace of make check's differential campaign,
+# run live and kept in harness/diff/golden/check.trace.gz (commit it).
+diff-golden: kernel-upstream
+	@python3 $(H)/diff/run.py --check --write-golden
+	@python3 $(H)/diff/run.py --regress --write-golden
 
 clean:
 	rm -rf '$(KLP_CACHE)'

@@ -23,6 +23,7 @@
 #                             (a test that hangs); reported as a timeout
 #   KLP_ACCEL=kvm|tcg         override the KVM probe
 #   KLP_APPEND="..."          extra kernel command line
+#   KLP_SMP=N                 guest CPUs (default 2)
 source "$(dirname "$0")/lib.sh"
 
 timeout=${KLP_TIMEOUT:-1200}
@@ -88,7 +89,8 @@ LOG=$LOGS/$(date +%Y%m%d-%H%M%S)-$k-$tag.log
 GUEST_OUT=${LOG%.log}.out
 APPEND="console=ttyS0,115200 panic=-1 oops=panic $run ${KLP_APPEND:-}"
 
-QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -smp 2,sockets=2,cores=1,threads=1
+smp=${KLP_SMP:-2}
+QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -smp "$smp,sockets=$smp,cores=1,threads=1"
 	-m 1G -nographic -no-reboot -no-user-config -nodefaults
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND")
 

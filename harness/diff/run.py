@@ -10,13 +10,27 @@ traces; then shrinks it (delta debugging of the operation list, each
 round's candidates batched in one boot per kernel).
 
   run.py [--seed S] [--seqs N] [--len L] [--only ID[,ID...]] [--shrink]
-         [--kernels A,B] [--allow FILE] [--out DIR]
+         [--kernels A,B] [--allow FILE] [--smp N] [--seqfile FILE]
+  run.py --check|--regress [--golden-status | --write-golden]
 
 Prints "differential: N sequences, M operations, K divergences"; exit 1
 when K > 0.  Sequences that did not complete on both kernels (a crash,
 a timeout) count as divergences too.
+
+--check is what "make check" runs: seed "check", 200 sequences of 24
+operations, and the reference kernel's trace taken from the golden file
+harness/diff/golden/check.trace.gz when its key (a hash of everything
+that decides that trace: the sequences, gen.py, guest-diff.c, the test
+modules, the base version, the reference kernel's config and patches,
+the VM's CPUs) matches; otherwise the reference kernel runs live.
+--write-golden runs the reference kernel live and rewrites the file
+("make diff-golden"); --golden-status exits 0 when the file is fresh.
+--regress does the same for the shrunk sequences of regress/*.seq
+(golden/regress.trace.gz).
 """
 import argparse
+import glob
+import gzip
 import hashlib
 import os
 import re
@@ -29,7 +43,12 @@ HARNESS = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
 
+REPO = os.path.dirname(HARNESS)
 CACHE = os.environ.get("KLP_CACHE", os.path.expanduser("~/.cache/klp"))
+GOLDEN = os.path.join(HERE, "golden", "check.trace.gz")
+# Expedited RCU grace periods: module removal and ftrace updates wait for
+# them, and a normal one takes long under TCG.  Timing only.
+APPEND = "rcupdate.rcu_expedited=1"
 
 
 def log(msg):
@@ -55,39 +74,113 @@ def load_allow(path):
     return rules
 
 
-def run_batch(kernel, seqs, tag, timeout):
-    """seqs: [(sid, ops)].  Returns ({sid: [block]}, path of the trace)."""
+def executor():
+    """guest-diff.c built static (the VM has no compiler), cached by the
+    hash of its source."""
+    src = os.path.join(HERE, "guest-diff.c")
+    h = hashlib.sha1(open(src, "rb").read()).hexdigest()[:16]
+    binary = os.path.join(CACHE, "diff", "guest-diff.%s" % h)
+    if not os.path.exists(binary):
+        os.makedirs(os.path.dirname(binary), exist_ok=True)
+        subprocess.run(["gcc", "-static", "-O2", "-Wall",
+                        "-Wno-format-truncation", "-o", binary + ".tmp",
+                        src], check=True)
+        os.rename(binary + ".tmp", binary)
+    return binary
+
+
+def seqs_text(seqs):
+    lines = []
+    for sid, ops in seqs:
+        lines.append("seq %s" % sid)
+        lines += ["op %d %s" % (i, " ".join(op)) for i, op in
+                  enumerate(ops, 1)]
+        lines.append("end %s" % sid)
+    return "\n".join(lines) + "\n"
+
+
+def golden_key(seqs, smp):
+    """What decides the reference kernel's trace of SEQS."""
+    h = hashlib.sha1()
+    files = [os.path.join(HERE, "gen.py"), os.path.join(HERE, "guest-diff.c"),
+             os.path.join(HARNESS, "config", "livepatch.config")]
+    files += sorted(glob.glob(os.path.join(REPO, "lib", "livepatch", "*")))
+    files += sorted(glob.glob(os.path.join(HARNESS, "patches", "common", "*")))
+    named = [(os.path.relpath(f, REPO), f) for f in files]
+    # the base's version, not where the cache is
+    named.append(("base-version", os.path.join(CACHE, "base-version")))
+    for name, f in named:
+        h.update(name.encode() + b"\0")
+        h.update(open(f, "rb").read() if os.path.exists(f) else b"(none)")
+    h.update(seqs_text(seqs).encode())
+    h.update(("smp=%d append=%s" % (smp, APPEND)).encode())
+    return h.hexdigest()
+
+
+def golden_read(path, key):
+    """The trace of the golden file when its key is KEY, else None."""
+    try:
+        with gzip.open(path, "rt") as f:
+            first = f.readline().split()
+            if first[:3] != ["#", "golden", "key"] or first[3] != key:
+                return None
+            return f.read()
+    except (OSError, IndexError):
+        return None
+
+
+def run_batch(kernel, seqs, tag, timeout, smp=1, golden=None):
+    """seqs: [(sid, ops)].  Returns ({sid: [block]}, seconds spent)."""
     out = os.path.join(CACHE, "out", kernel)
     stage = os.path.join(out, "stage", "klp", "diff")
-    os.makedirs(stage, exist_ok=True)
+    subprocess.run(["rm", "-rf", stage], check=True)
+    os.makedirs(stage)
     with open(os.path.join(stage, "seqs.txt"), "w") as f:
-        for sid, ops in seqs:
-            gen.emit(sid, ops, f)
-    subprocess.run(["cp", os.path.join(HERE, "guest-diff.sh"), stage],
+        f.write(seqs_text(seqs))
+    binary = executor()
+    subprocess.run(["cp", binary, os.path.join(stage, "guest-diff")],
                    check=True)
     os.makedirs(os.path.join(CACHE, "diff"), exist_ok=True)
     trace = os.path.join(CACHE, "diff", "%s-%s.trace" % (tag, kernel))
+    if kernel == "upstream" and golden:
+        text = golden_read(golden, golden_key(seqs, smp))
+        if text is not None:
+            with open(trace, "w") as f:
+                f.write(text)
+            log("%s: trace from the golden file %s" %
+                (kernel, os.path.relpath(golden, REPO)))
+            return parse(trace), 0
+        log("%s: the golden file %s is stale or missing: running the "
+            "reference kernel live (slow; \"make diff-golden\" rewrites "
+            "it)" % (kernel, os.path.relpath(golden, REPO)))
     # The reference kernel does not change: its trace of the same batch
     # by the same executor is kept and reused (6.12 completes transitions
     # on a 1 s retry, which makes it the slow side).
     key = None
     if kernel == "upstream":
         h = hashlib.sha1()
-        for f in (os.path.join(stage, "seqs.txt"),
-                  os.path.join(stage, "guest-diff.sh"),
+        for f in (os.path.join(stage, "seqs.txt"), binary,
                   os.path.join(out, "arch", "x86", "boot", "bzImage")):
             h.update(open(f, "rb").read())
+        h.update(("smp=%d append=%s" % (smp, APPEND)).encode())
         key = os.path.join(CACHE, "diff", "upstream-%s.trace" % h.hexdigest())
         if os.path.exists(key):
             subprocess.run(["cp", key, trace], check=True)
             log("%s: trace of this batch reused (%s)" % (kernel, key))
             return parse(trace), 0
+    env = dict(os.environ)
+    env["KLP_SMP"] = str(smp)
+    # a hang (no operation done for 5 minutes) ends the VM
+    env.setdefault("KLP_STALL", "300")
+    env.setdefault("KLP_STALL_RE", "^op ")
+    env["KLP_APPEND"] = (env.get("KLP_APPEND", "") + " " + APPEND).strip()
     t0 = time.time()
     with open(trace, "w") as f:
         rc = subprocess.run([os.path.join(HARNESS, "run-vm.sh"), "-t",
                              str(timeout), kernel,
-                             "bash /klp/diff/guest-diff.sh /klp/diff/seqs.txt"],
-                            stdout=f, stderr=subprocess.PIPE, text=True)
+                             "/klp/diff/guest-diff /klp/diff/seqs.txt"],
+                            stdout=f, stderr=subprocess.PIPE, text=True,
+                            env=env)
     secs = time.time() - t0
     vmlines = [ln for ln in rc.stderr.splitlines() if ln.startswith("vm: ")]
     if rc.returncode != 0:
@@ -154,13 +247,14 @@ def show(sid, i, ta, tb, ka, kb):
     return "\n".join(lines)
 
 
-def run_both(kernels, seqs, tag, timeout):
+def run_both(kernels, seqs, tag, timeout, smp=1, golden=None):
     res = {}
     for k in kernels:
-        res[k], secs = run_batch(k, seqs, tag, timeout)
+        res[k], secs = run_batch(k, seqs, tag, timeout, smp, golden)
         nops = sum(len(ops) for sid, ops in seqs if sid in res[k])
-        log("%s: %d/%d sequences, %d operations in %.0fs (%.0f ops/min)" %
-            (k, len(res[k]), len(seqs), nops, secs, nops * 60 / max(secs, 1)))
+        speed = ("%.0f ops/min" % (nops * 60 / secs)) if secs else "no VM"
+        log("%s: %d/%d sequences, %d operations in %.0fs (%s)" %
+            (k, len(res[k]), len(seqs), nops, secs, speed))
     return res
 
 
@@ -169,7 +263,7 @@ def diverges(res, kernels, sid, allow):
     return compare(a, b, allow)
 
 
-def shrink(sid, ops, kernels, allow, timeout, budget):
+def shrink(sid, ops, kernels, allow, timeout, budget, smp):
     """ddmin over the operation list (cut after the first diverging
     operation first); each round's candidates in one boot per kernel,
     rounds until BUDGET seconds are spent.  Returns the smallest list
@@ -187,7 +281,7 @@ def shrink(sid, ops, kernels, allow, timeout, budget):
                 cands.append(c)
         rnd += 1
         batch = [("%s~r%dc%d" % (sid, rnd, j), c) for j, c in enumerate(cands)]
-        res = run_both(kernels, batch, "shrink", timeout)
+        res = run_both(kernels, batch, "shrink", timeout, smp)
         found = None
         for cid, c in batch:
             j = diverges(res, kernels, cid, allow)
@@ -234,7 +328,21 @@ def main():
     ap.add_argument("--seqfile", default="",
                     help="run the sequences of this file (gen.py's format, "
                     "e.g. a shrunk sequence) instead of generating them")
+    ap.add_argument("--smp", type=int, default=1,
+                    help="guest CPUs (default 1: 6.12 then completes most "
+                    "transitions at once instead of on its 1 s retry)")
+    ap.add_argument("--check", action="store_true",
+                    help="make check's campaign, with the golden file")
+    ap.add_argument("--regress", action="store_true",
+                    help="the sequences of regress/*.seq, with their "
+                    "golden file")
+    ap.add_argument("--golden", default="")
+    ap.add_argument("--golden-status", action="store_true")
+    ap.add_argument("--write-golden", action="store_true")
     o = ap.parse_args()
+    if o.check:
+        o.seed, o.tag = "check", "check"
+        o.golden = o.golden or GOLDEN
     kernels = o.kernels.split(",")
     allow = load_allow(o.allow)
     if o.only:
@@ -244,7 +352,37 @@ def main():
     seqs = [(sid, gen.sequence(sid, o.len)) for sid in sids]
     if o.seqfile:
         seqs = read_seqfile(o.seqfile)
-    res = run_both(kernels, seqs, o.tag, o.timeout)
+    if o.regress:
+        o.tag = "regress"
+        o.golden = o.golden or os.path.join(HERE, "golden",
+                                            "regress.trace.gz")
+        seqs = []
+        for f in sorted(glob.glob(os.path.join(HERE, "regress", "*.seq"))):
+            seqs += read_seqfile(f)
+    if o.golden_status:
+        fresh = golden_read(o.golden, golden_key(seqs, o.smp)) is not None
+        log("golden file %s: %s" % (o.golden, "fresh" if fresh else "stale"))
+        return 0 if fresh else 1
+    if o.write_golden:
+        res, secs = run_batch("upstream", seqs, o.tag + "-golden",
+                              o.timeout, o.smp)
+        missing = [sid for sid, _ in seqs if sid not in res]
+        if missing:
+            log("upstream: %d sequences did not complete (%s): golden file "
+                "not written" % (len(missing), missing[0]))
+            return 1
+        trace = os.path.join(CACHE, "diff", "%s-golden-upstream.trace" % o.tag)
+        os.makedirs(os.path.dirname(o.golden), exist_ok=True)
+        with gzip.GzipFile(o.golden, "wb", mtime=0) as f:
+            f.write(("# golden key %s seed %s seqs %d len %d smp %d\n" %
+                     (golden_key(seqs, o.smp), o.seed, len(seqs), o.len,
+                      o.smp)).encode())
+            f.write(open(trace, "rb").read())
+        nops = sum(len(ops) for _, ops in seqs)
+        log("upstream: %d sequences, %d operations in %.0fs: wrote %s" %
+            (len(seqs), nops, secs, o.golden))
+        return 0
+    res = run_both(kernels, seqs, o.tag, o.timeout, o.smp, o.golden or None)
     ndiv = 0
     nops = 0
     for sid, ops in seqs:
@@ -257,7 +395,7 @@ def main():
         print(show(sid, i, a, b, *kernels))
         if o.shrink and i >= 0:
             small, best = shrink(sid, ops[:i + 1], kernels, allow, o.timeout,
-                                 o.shrink_secs)
+                                 o.shrink_secs, o.smp)
             print("shrunk %s to %d operations (replay: save these lines, "
                   "run.py --seqfile FILE):" % (sid, len(small)))
             gen.emit(sid + "~min", small)
