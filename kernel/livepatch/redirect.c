@@ -175,8 +175,11 @@ static int klp_batch_alloc(struct klp_batch *b, unsigned int max)
 		b->funcs = NULL;
 		return 0;
 	}
-	b->ips = kvmalloc_array(max, sizeof(*b->ips), GFP_KERNEL);
-	b->funcs = kvmalloc_array(max, sizeof(*b->funcs), GFP_KERNEL);
+	b->ips = klp_fault_alloc(KLP_FAULT_BATCH_IPS,
+				 kvmalloc_array(max, sizeof(*b->ips), GFP_KERNEL));
+	b->funcs = klp_fault_alloc(KLP_FAULT_BATCH_FUNCS,
+				   kvmalloc_array(max, sizeof(*b->funcs),
+						  GFP_KERNEL));
 	if (!b->ips || !b->funcs) {
 		kvfree(b->ips);
 		kvfree(b->funcs);
@@ -210,7 +213,8 @@ static struct klp_site *klp_site_new(unsigned long ip)
 {
 	struct klp_site *site;
 
-	site = kzalloc(sizeof(*site), GFP_KERNEL);
+	site = klp_fault_alloc(KLP_FAULT_SITE,
+			       kzalloc(sizeof(*site), GFP_KERNEL));
 	if (!site)
 		return NULL;
 	site->ip = ip;
@@ -245,11 +249,13 @@ static int klp_filter_add(struct klp_batch *b)
 
 	if (!b->nr)
 		return 0;
-	ret = ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 0, 0);
+	ret = klp_fault(KLP_FAULT_FILTER_ADD) ?:
+	      ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 0, 0);
 	if (ret)
 		return ret;
 	if (!klp_ops_registered) {
-		ret = register_ftrace_function(&klp_ops);
+		ret = klp_fault(KLP_FAULT_REGISTER) ?:
+		      register_ftrace_function(&klp_ops);
 		if (ret) {
 			WARN_ON(ftrace_set_filter_ips(&klp_ops, NULL, 0, 0, 1));
 			return ret;
@@ -272,7 +278,8 @@ static void klp_filter_remove(struct klp_batch *b)
 		WARN_ON(ftrace_set_filter_ips(&klp_ops, NULL, 0, 0, 1));
 		return;
 	}
-	WARN_ON(ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 1, 0));
+	WARN_ON(klp_fault(KLP_FAULT_FILTER_REMOVE) ?:
+		ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 1, 0));
 }
 
 static void notrace klp_probe_handler(unsigned long ip,
@@ -309,9 +316,11 @@ static struct klp_func *klp_batch_culprit(struct klp_batch *b, int *err)
 	int ret;
 
 	for (i = 0; i < b->nr; i++) {
-		ret = ftrace_set_filter_ips(&klp_probe_ops, &b->ips[i], 1, 0, 1);
+		ret = klp_fault(KLP_FAULT_PROBE_FILTER) ?:
+		      ftrace_set_filter_ips(&klp_probe_ops, &b->ips[i], 1, 0, 1);
 		if (!ret) {
-			ret = register_ftrace_function(&klp_probe_ops);
+			ret = klp_fault(KLP_FAULT_PROBE_REGISTER) ?:
+			      register_ftrace_function(&klp_probe_ops);
 			if (!ret)
 				WARN_ON(unregister_ftrace_function(&klp_probe_ops));
 		}

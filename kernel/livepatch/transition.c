@@ -178,7 +178,9 @@ void klp_transition_update_ranges(void)
 		klp_for_each_object(klp_transition_patch, obj)
 			klp_for_each_func(obj, func)
 				n += func->patched;
-		new = kvzalloc(struct_size(new, r, n), GFP_KERNEL);
+		new = klp_fault_alloc(KLP_FAULT_RANGES,
+				      kvzalloc(struct_size(new, r, n),
+					       GFP_KERNEL));
 	}
 	if (new) {
 		klp_for_each_object(klp_transition_patch, obj) {
