@@ -250,16 +250,25 @@ static int klp_add_nops(struct klp_patch *patch)
 			obj = klp_find_object(patch, klp_object_name(old_obj));
 			if (!obj) {
 				obj = klp_alloc_nop_object(old_obj);
-				if (!obj)
+				if (!obj) {
+					pr_err("'%s': no memory to replace object '%s'\n",
+					       klp_patch_name(patch),
+					       klp_object_name(old_obj));
 					return -ENOMEM;
+				}
 				klp_init_object_early(patch, obj);
 			}
 			klp_for_each_func(old_obj, old_func) {
 				if (klp_find_func(obj, old_func))
 					continue;
 				func = klp_alloc_nop_func(old_func);
-				if (!func)
+				if (!func) {
+					pr_err("'%s': no memory to replace function '%s' of object '%s'\n",
+					       klp_patch_name(patch),
+					       old_func->old_name,
+					       klp_object_name(old_obj));
 					return -ENOMEM;
+				}
 				klp_init_func_early(obj, func);
 			}
 		}
