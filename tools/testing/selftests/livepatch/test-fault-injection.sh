@@ -142,40 +142,47 @@ FRAME+="failed to enable patch '|failed to patch object '|"
 FRAME+="applying patch '.*' to loading module|failed to apply patch '.*' to module|"
 FRAME+="reverting patch '.*' on unloading module|refusing to load module|fault: failing"
 
+# since_marker: the kernel log since klp_log_start, without timestamps.
+since_marker() {
+	dmesg | awk -v m="$klp_log_marker" 'seen { sub(/^\[[ 0-9.]*\] /, ""); print }
+		index($0, m) { seen = 1 }'
+}
+
+# diag_lines LOG: the livepatch lines of LOG that explain a failure.
 diag_lines() {
-	klp_log_seen | grep '^livepatch:' | grep -vE "$FRAME" || true
+	echo "$1" | grep '^livepatch:' | grep -vE "$FRAME" || true
 }
 
+# splats LOG: kernel warnings and worse in LOG.
 splats() {
-	dmesg | awk -v m="$klp_log_marker" 'seen; index($0, m) { seen = 1 }' |
-		grep -E 'WARNING:|BUG:|Call Trace:|refcount_t:|list_(add|del) corruption' || true
+	echo "$1" | grep -E 'WARNING:|BUG:|Call Trace:|refcount_t:|list_(add|del) corruption' || true
 }
 
-# ---- scenarios: setup, the operation, teardown ----
+# ---- scenarios: setup, the operation, its undoing ----
 
 setup_enable()     { klp_insert $T; }
 action_enable()    { run modprobe $B; }
-teardown_enable()  { disable $B; klp_remove $B; klp_remove $T; }
+undo_enable()      { disable $B; klp_remove $B; }
 
 setup_coming()     { klp_load $B; }
 action_coming()    { run modprobe $T; }
-teardown_coming()  { disable $B; klp_remove $B; klp_remove $T; }
+undo_coming()      { klp_remove $T; }
 
 setup_coming1()    { klp_load $A; }
 action_coming1()   { run modprobe $T; }
-teardown_coming1() { disable $A; klp_remove $A; klp_remove $T; }
+undo_coming1()     { klp_remove $T; }
 
 setup_replace()    { klp_insert $T; klp_load $B; }
 action_replace()   { run modprobe $E replace=1; }
-teardown_replace() { disable $E; klp_remove $E; klp_remove $B; klp_remove $T; }
+undo_replace()     { disable $E; klp_remove $E; klp_remove $B; klp_load $B; }
 
 setup_disable()    { klp_insert $T; klp_load $L; klp_load $B; }
 action_disable()   { run disable $B; }
-teardown_disable() { klp_remove $B; disable $L; klp_remove $L; klp_remove $T; }
+undo_disable()     { klp_remove $B; klp_load $B; }
 
 setup_shadow()     { true; }
 action_shadow()    { run modprobe $S run=duplicate; }
-teardown_shadow()  { klp_remove $S; }
+undo_shadow()      { klp_remove $S; }
 
 # What each scenario exercises, for the table.
 SCENARIOS=${KLP_FAULT_SCENARIOS:-"enable coming coming1 replace disable shadow"}
@@ -188,7 +195,7 @@ declare -A WHAT=(
 	[shadow]="modprobe $S run=duplicate"
 )
 
-declare -A POST CALLS
+declare -A PRE POST CALLS
 table=()
 covered=" "
 rows_failed=0
@@ -197,16 +204,15 @@ row() {
 	table+=("$(printf '%-8s %-28s %-6s %-7s %s' "$@")")
 }
 
-# dry SCENARIO: the state before and after its operation, and the calls
-# of each site during the operation.
+# dry SCENARIO: set SCENARIO up; the state before and after its
+# operation, and the calls of each site during the operation; undone.
 dry() {
 	local sc=$1 site n
 
 	setup_$sc
 	settle
-	PRE=$(state)
+	PRE[$sc]=$(state)
 	fault reset
-	klp_log_start
 	[ "$(action_$sc)" = ok ] || klp_fail "$sc: '${WHAT[$sc]}' fails without injection"
 	settle
 	POST[$sc]=$(state)
@@ -215,18 +221,23 @@ dry() {
 		n=${n#calls=}
 		[ "$n" -gt 0 ] && CALLS[$sc]+="$site:$n "
 	done < $FAULT
-	teardown_$sc
+	undo_$sc
+	settle
+	klp_expect "$sc: the state once '${WHAT[$sc]}' is undone" "${PRE[$sc]}" "$(state)"
 	klp_say "$sc: ${WHAT[$sc]}: calls ${CALLS[$sc]}"
 }
 
-# inject SCENARIO SITE[+SITE2] NTH: one row of the table.
+# inject SCENARIO SITE[+SITE2] NTH: one row of the table, from the state
+# before the operation of SCENARIO, back to it.
 inject() {
-	local sc=$1 sites=$2 nth=$3 pre post err diag bad= what s
+	local sc=$1 sites=$2 nth=$3 post err log diag bad= what s
 
 	what="$sc $sites#$nth"
-	setup_$sc
-	settle
-	pre=$(state)
+	if [ "$(state)" != "${PRE[$sc]}" ]; then
+		clean_all "$what"
+		setup_$sc
+		settle
+	fi
 	fault reset
 	for s in ${sites//+/ }; do
 		fault "$s" "$nth" 12
@@ -239,8 +250,9 @@ inject() {
 	for s in ${sites//+/ }; do
 		[ "$(fault_count "$s" failed)" = 1 ] || bad+="$s not reached; "
 	done
-	diag=$(diag_lines)
-	[ -z "$(splats)" ] || bad+="kernel warning; "
+	log=$(since_marker)
+	diag=$(diag_lines "$log")
+	[ -z "$(splats "$log")" ] || bad+="kernel warning; "
 	if [ "$err" = ok ]; then
 		# Absorbed: the state must become what the dry run reached.
 		reaches "${POST[$sc]}" || bad+="state differs from the dry run; "
@@ -248,7 +260,7 @@ inject() {
 		[ "$(echo "$diag" | grep -c .)" -le 1 ] || bad+="more than one log line; "
 	else
 		[ "$err" = ENOMEM ] || bad+="errno $err; "
-		[ "$post" = "$pre" ] || bad+="state changed; "
+		[ "$post" = "${PRE[$sc]}" ] || bad+="state changed; "
 		if [ "$sc" = shadow ]; then
 			# The API returns NULL; its caller reports.
 			[ -z "$diag" ] || bad+="livepatch logged; "
@@ -265,17 +277,20 @@ inject() {
 	if [ -n "$bad" ]; then
 		rows_failed=$((rows_failed + 1))
 		klp_expect "$what: clean failure" "clean" "${bad%; }"
-		[ "$post" = "$pre" ] || [ "$err" = ok ] ||
-			diff -u <(echo "$pre") <(echo "$post") | sed 's/^/  /'
+		[ "$post" = "${PRE[$sc]}" ] || [ "$err" = ok ] ||
+			diff -u <(echo "${PRE[$sc]}") <(echo "$post") | sed 's/^/  /'
 		[ "$err" != ok ] || [ "$post" = "${POST[$sc]}" ] ||
 			diff -u <(echo "${POST[$sc]}") <(echo "$post") | sed 's/^/  /'
 		echo "$diag" | sed 's/^/  log: /'
-		splats | head -5 | sed 's/^/  /'
+		splats "$log" | head -5 | sed 's/^/  /'
+		clean_all "$what"
+	else
+		undo_$sc
+		settle
 	fi
 	row "$sc" "$sites" "$3" "$([ "$err" = ok ] && echo - || echo "$err")" \
 		"${bad:-ok${diag:+: ${diag#livepatch: }}}"
 	for s in ${sites//+/ }; do covered+="$s "; done
-	clean_all "$what"
 }
 
 no_test_modules() {
@@ -295,21 +310,20 @@ clean_all() {
 
 for sc in $SCENARIOS; do
 	dry "$sc"
-done
-for sc in $SCENARIOS; do
 	for c in ${CALLS[$sc]}; do
 		site=${c%:*}
 		n=${c#*:}
 		inject "$sc" "$site" 1
 		[ "$n" -gt 1 ] && inject "$sc" "$site" "$n"
 	done
+	if [ "$sc" = enable ]; then
+		# The probes that name the function ftrace refused run only
+		# after a failed filter update.
+		inject enable filter_add+probe_filter 1
+		inject enable filter_add+probe_register 1
+	fi
+	clean_all "$sc"
 done
-# The probes that name the function ftrace refused run only after a
-# failed filter update.
-if [[ " $SCENARIOS " == *" enable "* ]]; then
-	inject enable filter_add+probe_filter 1
-	inject enable filter_add+probe_register 1
-fi
 
 echo "scenarios:"
 for sc in $SCENARIOS; do
