@@ -193,6 +193,48 @@ static void klp_init_patch_early(struct klp_patch *patch)
 	}
 }
 
+/* A no-op object of a replace patch, for the same object of @old_obj. */
+static struct klp_object *klp_alloc_nop_object(struct klp_object *old_obj)
+{
+	struct klp_object *obj;
+
+	obj = klp_fault_alloc(KLP_FAULT_NOP_OBJ,
+			      kzalloc(sizeof(*obj), GFP_KERNEL));
+	if (!obj)
+		return NULL;
+	if (old_obj->name) {
+		obj->name = klp_fault_alloc(KLP_FAULT_NOP_OBJ_NAME,
+					    kstrdup(old_obj->name, GFP_KERNEL));
+		if (!obj->name) {
+			kfree(obj);
+			return NULL;
+		}
+	}
+	obj->dynamic = true;
+	return obj;
+}
+
+/* A no-op function of a replace patch, for the same symbol as @old_func. */
+static struct klp_func *klp_alloc_nop_func(struct klp_func *old_func)
+{
+	struct klp_func *func;
+
+	func = klp_fault_alloc(KLP_FAULT_NOP_FUNC,
+			       kzalloc(sizeof(*func), GFP_KERNEL));
+	if (!func)
+		return NULL;
+	func->old_name = klp_fault_alloc(KLP_FAULT_NOP_FUNC_NAME,
+					 kstrdup(old_func->old_name,
+						 GFP_KERNEL));
+	if (!func->old_name) {
+		kfree(func);
+		return NULL;
+	}
+	func->old_sympos = old_func->old_sympos;
+	func->nop = true;
+	return func;
+}
+
 /*
  * Atomic replace: give @patch a no-op entry for every function that an
  * enabled patch changes and @patch does not, so that it returns to the
@@ -208,34 +250,26 @@ static int klp_add_nops(struct klp_patch *patch)
 		klp_for_each_object(old, old_obj) {
 			obj = klp_find_object(patch, klp_object_name(old_obj));
 			if (!obj) {
-				obj = kzalloc(sizeof(*obj), GFP_KERNEL);
-				if (!obj)
+				obj = klp_alloc_nop_object(old_obj);
+				if (!obj) {
+					pr_err("'%s': no memory to replace object '%s'\n",
+					       klp_patch_name(patch),
+					       klp_object_name(old_obj));
 					return -ENOMEM;
-				if (old_obj->name) {
-					obj->name = kstrdup(old_obj->name,
-							    GFP_KERNEL);
-					if (!obj->name) {
-						kfree(obj);
-						return -ENOMEM;
-					}
 				}
-				obj->dynamic = true;
 				klp_init_object_early(patch, obj);
 			}
 			klp_for_each_func(old_obj, old_func) {
 				if (klp_find_func(obj, old_func))
 					continue;
-				func = kzalloc(sizeof(*func), GFP_KERNEL);
-				if (!func)
-					return -ENOMEM;
-				func->old_name = kstrdup(old_func->old_name,
-							 GFP_KERNEL);
-				if (!func->old_name) {
-					kfree(func);
+				func = klp_alloc_nop_func(old_func);
+				if (!func) {
+					pr_err("'%s': no memory to replace function '%s' of object '%s'\n",
+					       klp_patch_name(patch),
+					       old_func->old_name,
+					       klp_object_name(old_obj));
 					return -ENOMEM;
 				}
-				func->old_sympos = old_func->old_sympos;
-				func->nop = true;
 				klp_init_func_early(obj, func);
 			}
 		}

@@ -17,6 +17,9 @@
  *       side: "sites=<patched locations> sites_allocated=<allocated>"
  *   /sys/kernel/debug/livepatch/shadow           every shadow variable:
  *       "owner=<module> state=loaded|removed obj=<ptr> id=<id> size=<n>"
+ *   /sys/kernel/debug/livepatch/fault            with
+ *       CONFIG_LIVEPATCH_FAULT_INJECTION: make an allocation or ftrace
+ *       call fail, for the selftests (fault.c)
  *
  * Nothing here is ABI; see Documentation/livepatch/observability.rst.
  */
@@ -118,4 +121,5 @@ void __init klp_debugfs_init(void)
 	debugfs_create_file("shadow", 0400, dir, NULL, &klp_shadow_list_fops);
 	debugfs_create_file("redirect", 0400, dir, NULL,
 			    &klp_redirect_counters_fops);
+	klp_fault_debugfs_init(dir);
 }

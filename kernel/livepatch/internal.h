@@ -17,6 +17,7 @@
 #include <linux/livepatch.h>
 #include <linux/mutex.h>
 
+struct dentry;
 struct seq_file;
 
 /*
@@ -181,6 +182,44 @@ int klp_states_check(struct klp_patch *patch);
 /* shadow.c */
 void klp_shadow_module_gone(struct module *mod, bool last_patch);
 void klp_shadow_show(struct seq_file *m);
+
+/*
+ * The allocations and ftrace calls that a test may make fail, one name
+ * each in /sys/kernel/debug/livepatch/fault (fault.c).
+ */
+enum klp_fault_site {
+	KLP_FAULT_NOP_OBJ,		/* core.c: atomic replace */
+	KLP_FAULT_NOP_OBJ_NAME,
+	KLP_FAULT_NOP_FUNC,
+	KLP_FAULT_NOP_FUNC_NAME,
+	KLP_FAULT_SYSFS_PATCH,		/* sysfs.c: kobject_add() */
+	KLP_FAULT_SYSFS_OBJECT,
+	KLP_FAULT_SYSFS_FUNC,
+	KLP_FAULT_BATCH_IPS,		/* redirect.c */
+	KLP_FAULT_BATCH_FUNCS,
+	KLP_FAULT_SITE,
+	KLP_FAULT_FILTER_ADD,
+	KLP_FAULT_REGISTER,
+	KLP_FAULT_FILTER_REMOVE,
+	KLP_FAULT_PROBE_FILTER,
+	KLP_FAULT_PROBE_REGISTER,
+	KLP_FAULT_RANGES,		/* transition.c */
+	KLP_FAULT_SHADOW_DATA,		/* shadow.c */
+	KLP_FAULT_SHADOW_OWNER,
+	KLP_NR_FAULT_SITES
+};
+
+/* fault.c */
+#ifdef CONFIG_LIVEPATCH_FAULT_INJECTION
+int klp_fault(enum klp_fault_site site);
+void klp_fault_debugfs_init(struct dentry *dir);
+#else
+static inline int klp_fault(enum klp_fault_site site) { return 0; }
+static inline void klp_fault_debugfs_init(struct dentry *dir) {}
+#endif
+
+/* An allocation that the fault site @site may make fail. */
+#define klp_fault_alloc(site, alloc)	(klp_fault(site) ? NULL : (alloc))
 
 /* debugfs.c */
 #ifdef CONFIG_DEBUG_FS

@@ -25,6 +25,11 @@
  *    CPU that is still running the handler for a site just removed finds no
  *    entry in the table and lets the original function run.  Sites and
  *    stack entries are freed only after klp_redirect_sync().
+ *  - Dropping a location from the filter needs memory (ftrace builds a new
+ *    filter).  Without it, the emptied sites stay in the table and in the
+ *    filter, "idle": the handler finds no function on them, a function
+ *    patched there again takes its site back, and klp_idle_work retries
+ *    until ftrace lets them go.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -42,11 +47,14 @@
  * @ip:		the ftrace location of the old function
  * @hnode:	entry in klp_site_table (RCU)
  * @funcs:	klp_func.stack_node entries, newest first (RCU)
+ * @idle_node:	entry on klp_idle_sites while @funcs is empty but ftrace
+ *		still has @ip in the filter; else empty
  */
 struct klp_site {
 	unsigned long ip;
 	struct hlist_node hnode;
 	struct list_head funcs;
+	struct list_head idle_node;
 };
 
 /* 1024 buckets: one or two sites per bucket for a thousand-function patch */
@@ -60,6 +68,15 @@ static DEFINE_HASHTABLE(klp_site_table, KLP_SITE_HASH_BITS);
 static unsigned int klp_nr_sites;	/* sites in the filter, klp_mutex */
 static unsigned int klp_nr_sites_allocated;	/* klp_mutex, for debugfs */
 static bool klp_ops_registered;		/* klp_mutex */
+
+/* Sites left in the filter for want of memory, klp_mutex: see above. */
+static LIST_HEAD(klp_idle_sites);
+static unsigned int klp_nr_idle_sites;
+/* How often klp_idle_work asks ftrace again. */
+#define KLP_IDLE_RETRY_MS	1000
+
+static void klp_idle_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(klp_idle_work, klp_idle_work_fn);
 
 /*
  * notrace: klp_ftrace_handler() calls this, and the handler recurses if
@@ -160,10 +177,16 @@ void klp_redirect_sync(void)
 	schedule_on_each_cpu(klp_sync_fn);
 }
 
-/* Entries of one batched update: the new sites and who caused them. */
+/*
+ * Entries of one batched update: the locations and, when adding, the
+ * function that made each new site, when dropping, the emptied sites.
+ */
 struct klp_batch {
 	unsigned long *ips;
-	struct klp_func **funcs;
+	union {
+		struct klp_func **funcs;
+		struct klp_site **sites;
+	};
 	unsigned int nr;
 };
 
@@ -175,8 +198,11 @@ static int klp_batch_alloc(struct klp_batch *b, unsigned int max)
 		b->funcs = NULL;
 		return 0;
 	}
-	b->ips = kvmalloc_array(max, sizeof(*b->ips), GFP_KERNEL);
-	b->funcs = kvmalloc_array(max, sizeof(*b->funcs), GFP_KERNEL);
+	b->ips = klp_fault_alloc(KLP_FAULT_BATCH_IPS,
+				 kvmalloc_array(max, sizeof(*b->ips), GFP_KERNEL));
+	b->funcs = klp_fault_alloc(KLP_FAULT_BATCH_FUNCS,
+				   kvmalloc_array(max, sizeof(*b->funcs),
+						  GFP_KERNEL));
 	if (!b->ips || !b->funcs) {
 		kvfree(b->ips);
 		kvfree(b->funcs);
@@ -210,11 +236,13 @@ static struct klp_site *klp_site_new(unsigned long ip)
 {
 	struct klp_site *site;
 
-	site = kzalloc(sizeof(*site), GFP_KERNEL);
+	site = klp_fault_alloc(KLP_FAULT_SITE,
+			       kzalloc(sizeof(*site), GFP_KERNEL));
 	if (!site)
 		return NULL;
 	site->ip = ip;
 	INIT_LIST_HEAD(&site->funcs);
+	INIT_LIST_HEAD(&site->idle_node);
 	klp_nr_sites_allocated++;
 	return site;
 }
@@ -245,34 +273,117 @@ static int klp_filter_add(struct klp_batch *b)
 
 	if (!b->nr)
 		return 0;
-	ret = ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 0, 0);
+	/*
+	 * An unregistered ops may keep its last filter (see
+	 * klp_sites_drop()): the update before registering starts anew.
+	 */
+	ret = klp_fault(KLP_FAULT_FILTER_ADD) ?:
+	      ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 0,
+				    !klp_ops_registered);
 	if (ret)
 		return ret;
 	if (!klp_ops_registered) {
-		ret = register_ftrace_function(&klp_ops);
-		if (ret) {
-			WARN_ON(ftrace_set_filter_ips(&klp_ops, NULL, 0, 0, 1));
+		ret = klp_fault(KLP_FAULT_REGISTER) ?:
+		      register_ftrace_function(&klp_ops);
+		if (ret)
 			return ret;
-		}
 		klp_ops_registered = true;
 	}
 	klp_nr_sites += b->nr;
 	return 0;
 }
 
-static void klp_filter_remove(struct klp_batch *b)
+/* @site, emptied, stays in the filter; klp_idle_work tries again. */
+static void klp_site_set_idle(struct klp_site *site)
 {
-	if (!b->nr)
-		return;
-	klp_nr_sites -= b->nr;
-	if (!klp_nr_sites) {
-		/* An empty filter would mean "every function": go first. */
-		WARN_ON(unregister_ftrace_function(&klp_ops));
-		klp_ops_registered = false;
-		WARN_ON(ftrace_set_filter_ips(&klp_ops, NULL, 0, 0, 1));
+	list_add_tail(&site->idle_node, &klp_idle_sites);
+	klp_nr_idle_sites++;
+	mod_delayed_work(system_wq, &klp_idle_work,
+			 msecs_to_jiffies(KLP_IDLE_RETRY_MS));
+}
+
+/*
+ * Drop a batch of emptied sites (none of them idle) from the filter, the
+ * table and memory.  When the idle sites are all that would remain, the
+ * ops goes instead, and the idle sites with it.  When ftrace has no
+ * memory for the smaller filter, the sites become idle.  Returns after
+ * in-flight handlers finished, whatever happened.
+ */
+static void klp_sites_drop(struct klp_batch *b)
+{
+	struct klp_site *site, *tmp;
+	unsigned int i;
+	int ret;
+
+	if (!b->nr) {
+		klp_redirect_sync();
 		return;
 	}
-	WARN_ON(ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 1, 0));
+	if (klp_nr_sites == b->nr + klp_nr_idle_sites) {
+		/*
+		 * An empty filter would mean "every function": go first.
+		 * Fails only for an ops that is not registered or when
+		 * ftrace is dead.
+		 */
+		WARN_ON(unregister_ftrace_function(&klp_ops));
+		klp_ops_registered = false;
+		klp_nr_sites = 0;
+		list_for_each_entry(site, &klp_idle_sites, idle_node)
+			hash_del_rcu(&site->hnode);
+		for (i = 0; i < b->nr; i++)
+			hash_del_rcu(&b->sites[i]->hnode);
+		klp_redirect_sync();
+		list_for_each_entry_safe(site, tmp, &klp_idle_sites, idle_node) {
+			list_del(&site->idle_node);
+			klp_site_free(site);
+		}
+		klp_nr_idle_sites = 0;
+		for (i = 0; i < b->nr; i++)
+			klp_site_free(b->sites[i]);
+		return;
+	}
+
+	ret = klp_fault(KLP_FAULT_FILTER_REMOVE) ?:
+	      ftrace_set_filter_ips(&klp_ops, b->ips, b->nr, 1, 0);
+	if (ret) {
+		pr_warn("failed to remove ftrace handler for function '%ps' (%d), will retry\n",
+			(void *)b->ips[0], ret);
+		for (i = 0; i < b->nr; i++)
+			klp_site_set_idle(b->sites[i]);
+		klp_redirect_sync();
+		return;
+	}
+	klp_nr_sites -= b->nr;
+	for (i = 0; i < b->nr; i++)
+		hash_del_rcu(&b->sites[i]->hnode);
+	klp_redirect_sync();
+	for (i = 0; i < b->nr; i++)
+		klp_site_free(b->sites[i]);
+}
+
+static void klp_idle_work_fn(struct work_struct *work)
+{
+	struct klp_site *site, *tmp;
+	struct klp_batch b;
+
+	mutex_lock(&klp_mutex);
+	if (!klp_nr_idle_sites)
+		goto unlock;
+	if (klp_batch_alloc(&b, klp_nr_idle_sites)) {
+		mod_delayed_work(system_wq, &klp_idle_work,
+				 msecs_to_jiffies(KLP_IDLE_RETRY_MS));
+		goto unlock;
+	}
+	list_for_each_entry_safe(site, tmp, &klp_idle_sites, idle_node) {
+		list_del_init(&site->idle_node);
+		b.ips[b.nr] = site->ip;
+		b.sites[b.nr++] = site;
+	}
+	klp_nr_idle_sites = 0;
+	klp_sites_drop(&b);
+	klp_batch_free(&b);
+unlock:
+	mutex_unlock(&klp_mutex);
 }
 
 static void notrace klp_probe_handler(unsigned long ip,
@@ -309,9 +420,11 @@ static struct klp_func *klp_batch_culprit(struct klp_batch *b, int *err)
 	int ret;
 
 	for (i = 0; i < b->nr; i++) {
-		ret = ftrace_set_filter_ips(&klp_probe_ops, &b->ips[i], 1, 0, 1);
+		ret = klp_fault(KLP_FAULT_PROBE_FILTER) ?:
+		      ftrace_set_filter_ips(&klp_probe_ops, &b->ips[i], 1, 0, 1);
 		if (!ret) {
-			ret = register_ftrace_function(&klp_probe_ops);
+			ret = klp_fault(KLP_FAULT_PROBE_REGISTER) ?:
+			      register_ftrace_function(&klp_probe_ops);
 			if (!ret)
 				WARN_ON(unregister_ftrace_function(&klp_probe_ops));
 		}
@@ -368,8 +481,11 @@ int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 			max++;
 	}
 	ret = klp_batch_alloc(&batch, max);
-	if (ret)
+	if (ret) {
+		pr_err("'%s': no memory for a batch of %u functions\n",
+		       klp_patch_name(patch), max);
 		return ret;
+	}
 
 	klp_for_each_object(patch, obj) {
 		if (!klp_obj_selected(obj, only) || obj->patched)
@@ -385,6 +501,11 @@ int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 			if (!site) {
 				site = klp_site_new(ip);
 				if (!site) {
+					pr_err("'%s': no memory to redirect function '%s' of object '%s'\n",
+					       klp_patch_name(patch), func->old_name,
+					       klp_object_name(obj));
+					if (failed)
+						*failed = obj;
 					ret = -ENOMEM;
 					goto undo;
 				}
@@ -408,9 +529,18 @@ int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 		goto undo;
 	}
 
-	klp_for_each_object(patch, obj)
-		if (klp_obj_selected(obj, only))
-			WRITE_ONCE(obj->patched, true);	/* read by sysfs */
+	klp_for_each_object(patch, obj) {
+		if (!klp_obj_selected(obj, only) || obj->patched)
+			continue;
+		/* Idle sites that got a function are busy again. */
+		klp_for_each_func(obj, func) {
+			if (!list_empty(&func->site->idle_node)) {
+				list_del_init(&func->site->idle_node);
+				klp_nr_idle_sites--;
+			}
+		}
+		WRITE_ONCE(obj->patched, true);	/* read by sysfs */
+	}
 	klp_batch_free(&batch);
 	return 0;
 
@@ -419,7 +549,9 @@ undo:
 		if (!klp_obj_selected(obj, only) || obj->patched)
 			continue;
 		klp_for_each_func(obj, func) {
-			if (func->patched && klp_site_pop(func))
+			/* An idle site stays idle, a new one goes. */
+			if (func->patched && klp_site_pop(func) &&
+			    list_empty(&func->site->idle_node))
 				hash_del_rcu(&func->site->hnode);
 		}
 	}
@@ -446,9 +578,9 @@ undo:
  * @only:	one object of the patch, or NULL for all of its objects
  * @nops_only:	only the no-op entries of an atomic replace
  *
- * Sites whose stack empties leave the ftrace filter in one update, and
- * the call returns after in-flight handlers finished, so the caller may
- * free what it removed.
+ * Sites whose stack empties leave the ftrace filter in one update (or
+ * stay idle, see klp_sites_drop()), and the call returns after in-flight
+ * handlers finished, so the caller may free what it removed.
  */
 void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
 			    bool nops_only)
@@ -481,36 +613,34 @@ void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
 			continue;
 		klp_for_each_func(obj, func) {
 			struct klp_site *site = func->site;
+			bool emptied;
 
 			if (!func->patched || (nops_only && !func->nop))
 				continue;
-			if (!klp_site_pop(func)) {
-				func->site = NULL;
+			emptied = klp_site_pop(func);
+			func->site = NULL;
+			if (!emptied)
 				continue;
-			}
-			hash_del_rcu(&site->hnode);
 			if (batch.ips) {
 				batch.ips[batch.nr] = site->ip;
-				batch.funcs[batch.nr++] = func;
+				batch.sites[batch.nr++] = site;
 			} else {
 				struct klp_batch one = {
-					.ips = &site->ip, .nr = 1,
+					.ips = &site->ip, .sites = &site, .nr = 1,
 				};
 
-				klp_filter_remove(&one);
-				klp_redirect_sync();
-				klp_site_free(site);
-				func->site = NULL;
+				klp_sites_drop(&one);
 			}
 		}
 		if (!nops_only)
 			WRITE_ONCE(obj->patched, false);
 	}
-	if (!batch.ips)
+	if (!batch.ips) {
+		/* Functions popped from sites that stay. */
+		klp_redirect_sync();
 		return;
-	klp_filter_remove(&batch);
-	klp_redirect_sync();
-	klp_sites_free(&batch);
+	}
+	klp_sites_drop(&batch);
 	klp_batch_free(&batch);
 }
 

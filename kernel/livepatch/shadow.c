@@ -164,7 +164,8 @@ static struct klp_shadow_owner *klp_shadow_owner_new(struct module *mod,
 {
 	struct klp_shadow_owner *owner;
 
-	owner = kzalloc(sizeof(*owner), gfp_flags);
+	owner = klp_fault_alloc(KLP_FAULT_SHADOW_OWNER,
+				kzalloc(sizeof(*owner), gfp_flags));
 	if (!owner)
 		return NULL;
 	owner->mod = mod;
@@ -193,7 +194,8 @@ static void *klp_shadow_create(void *obj, unsigned long id, size_t size,
 	 * Allocate outside the lock: @gfp_flags may sleep.  The caller's
 	 * module runs this call, so it cannot go meanwhile.
 	 */
-	new = kzalloc(struct_size(new, data, size), gfp_flags);
+	new = klp_fault_alloc(KLP_FAULT_SHADOW_DATA,
+			      kzalloc(struct_size(new, data, size), gfp_flags));
 	if (!new)
 		return NULL;
 	new->obj = obj;

@@ -223,22 +223,36 @@ int klp_sysfs_add_patch(struct klp_patch *patch)
 	struct klp_func *func;
 	int ret;
 
-	ret = kobject_add(&patch->kobj, klp_root_kobj, "%s",
+	ret = klp_fault(KLP_FAULT_SYSFS_PATCH) ?:
+	      kobject_add(&patch->kobj, klp_root_kobj, "%s",
 			  klp_patch_name(patch));
-	if (ret)
+	if (ret) {
+		pr_err("'%s': cannot add its sysfs directory (%d)\n",
+		       klp_patch_name(patch), ret);
 		return ret;
+	}
 
 	klp_for_each_object(patch, obj) {
-		ret = kobject_add(&obj->kobj, &patch->kobj, "%s",
+		ret = klp_fault(KLP_FAULT_SYSFS_OBJECT) ?:
+		      kobject_add(&obj->kobj, &patch->kobj, "%s",
 				  klp_object_name(obj));
-		if (ret)
+		if (ret) {
+			pr_err("'%s': cannot add the sysfs directory of object '%s' (%d)\n",
+			       klp_patch_name(patch), klp_object_name(obj),
+			       ret);
 			return ret;
+		}
 		klp_for_each_func(obj, func) {
-			ret = kobject_add(&func->kobj, &obj->kobj, "%s,%lu",
+			ret = klp_fault(KLP_FAULT_SYSFS_FUNC) ?:
+			      kobject_add(&func->kobj, &obj->kobj, "%s,%lu",
 					  func->old_name,
 					  func->old_sympos ? func->old_sympos : 1);
-			if (ret)
+			if (ret) {
+				pr_err("'%s': cannot add the sysfs directory of function '%s' of object '%s' (%d)\n",
+				       klp_patch_name(patch), func->old_name,
+				       klp_object_name(obj), ret);
 				return ret;
+			}
 		}
 	}
 	return 0;

@@ -182,7 +182,9 @@ void klp_transition_update_ranges(void)
 		klp_for_each_object(klp_transition_patch, obj)
 			klp_for_each_func(obj, func)
 				n += func->patched;
-		new = kvzalloc(struct_size(new, r, n), GFP_KERNEL);
+		new = klp_fault_alloc(KLP_FAULT_RANGES,
+				      kvzalloc(struct_size(new, r, n),
+					       GFP_KERNEL));
 	}
 	if (new) {
 		klp_for_each_object(klp_transition_patch, obj) {
@@ -200,8 +202,11 @@ void klp_transition_update_ranges(void)
 		}
 		sort(new->r, new->nr, sizeof(new->r[0]), klp_range_cmp, NULL);
 	} else if (klp_transition_patch) {
-		/* No memory: keep no ranges, and switch nobody by stack. */
-		pr_debug("'%s': no memory for stack checks\n",
+		/*
+		 * No memory: switch nobody by stack until the next attempt
+		 * of the transition work allocates them.
+		 */
+		pr_debug("'%s': no memory for stack checks, retrying\n",
 			 klp_patch_name(klp_transition_patch));
 	}
 	rcu_assign_pointer(klp_ranges, new);
@@ -592,6 +597,8 @@ void klp_transition_try_complete(void)
 
 	if (klp_cur_stats)
 		klp_cur_stats->passes++;
+	if (!rcu_access_pointer(klp_ranges))
+		klp_transition_update_ranges();
 
 	atomic_set(&klp_pending, KLP_PENDING_BIAS);
 	read_lock(&tasklist_lock);
