@@ -16,6 +16,8 @@ kb=$(kernel_base "$k")
 TREE=$(tree_of "$k")
 OUT=$(out_of "$k")
 FRAGS=("$HARNESS/config/livepatch.config")
+# Options only our kernel has (harness/config/ours/).
+[ "$kb" != ours ] || FRAGS+=("$HARNESS"/config/ours/*.config)
 v=$(kernel_variant "$k")
 [ -z "$v" ] || FRAGS+=("$HARNESS/config/$v.config")
 

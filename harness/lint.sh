@@ -54,19 +54,20 @@ result() {
 # lint_build: lay tree-ours and configure $KLP_CACHE/out/lint (once per
 # config fragment); sets OUT and MAKE for building in it.
 lint_build() {
-	local frag=$HARNESS/config/livepatch.config cfg_id
+	local frags=("$HARNESS/config/livepatch.config" "$HARNESS"/config/ours/*.config)
+	local cfg_id
 
 	"$HARNESS/make-tree.sh" ours >/dev/null
 	OUT=$KLP_CACHE/out/lint
 	MAKE=(make -C "$TREE" O="$OUT" ARCH=x86_64 CC="ccache gcc"
 	      HOSTCC="ccache gcc" -j"$JOBS")
 	mkdir -p "$OUT" "$CCACHE_DIR"
-	cfg_id=$(sha1sum < "$frag" | cut -c1-16)
+	cfg_id=$(cat "${frags[@]}" | sha1sum | cut -c1-16)
 	if [ "$(cat "$OUT/.klp-config-id" 2>/dev/null)" != "$cfg_id" ]; then
-		phase "configure $OUT (tinyconfig + ${frag#"$REPO"/})"
+		phase "configure $OUT (tinyconfig + ${frags[*]#"$REPO"/})"
 		"${MAKE[@]}" -s tinyconfig >/dev/null
 		"$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" \
-			"$OUT/.config" "$frag" >/dev/null
+			"$OUT/.config" "${frags[@]}" >/dev/null
 		"${MAKE[@]}" -s olddefconfig >/dev/null
 		echo "$cfg_id" > "$OUT/.klp-config-id"
 		phase_end
