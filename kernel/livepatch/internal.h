@@ -144,6 +144,8 @@ extern unsigned int klp_transition_timeout_ms;
  * @signal_rounds:	rounds of wake-ups and fake signals
  * @start_ns:		when it was initialized
  * @duration_ns:	from initialization to completion
+ * @reversed_ns:	at the last reversal, since @start_ns (0: none)
+ * @last_signal_ns:	at the last signal round, since @start_ns (0: none)
  */
 struct klp_transition_stats {
 	char patch[MODULE_NAME_LEN];
@@ -160,8 +162,8 @@ struct klp_transition_stats {
 	unsigned long signal_rounds;
 	u64 start_ns;
 	u64 duration_ns;
-	u64 reversed_ns;	/* since start_ns, at the last reversal */
-	u64 last_signal_ns;	/* since start_ns, at the last signal round */
+	u64 reversed_ns;
+	u64 last_signal_ns;
 };
 
 /* The last transitions, a ring indexed by klp_stats_next; klp_mutex. */
