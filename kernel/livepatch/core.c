@@ -496,6 +496,44 @@ static int __klp_disable_patch(struct klp_patch *patch)
 	return 0;
 }
 
+/*
+ * Resolve @patch, give it its sysfs directories and start enabling it;
+ * on failure the caller frees what was set up.
+ */
+static int klp_install_patch(struct klp_patch *patch)
+{
+	struct klp_object *obj;
+	int ret;
+
+	lockdep_assert_held(&klp_mutex);
+
+	ret = klp_check_relocs(patch);
+	if (ret)
+		return ret;
+	if (patch->replace) {
+		ret = klp_add_nops(patch);
+		if (ret)
+			return ret;
+	}
+	klp_for_each_object(patch, obj) {
+		klp_find_object_module(obj);
+		if (!klp_object_loaded(obj))
+			continue;
+		ret = klp_resolve_object(patch, obj);
+		if (ret)
+			return ret;
+	}
+	list_add_tail(&patch->list, &klp_patches);
+	ret = klp_sysfs_add_patch(patch);
+	if (ret)
+		return ret;
+
+	klp_enabling = patch;
+	ret = __klp_enable_patch(patch);
+	klp_enabling = NULL;
+	return ret;
+}
+
 /**
  * klp_enable_patch() - register a live patch and start patching
  * @patch:	the patch, usually static data of the calling livepatch
@@ -513,7 +551,6 @@ static int __klp_disable_patch(struct klp_patch *patch)
  */
 int klp_enable_patch(struct klp_patch *patch)
 {
-	struct klp_object *obj;
 	int ret;
 
 	if (!patch || !patch->mod) {
@@ -555,40 +592,13 @@ int klp_enable_patch(struct klp_patch *patch)
 	}
 
 	klp_init_patch_early(patch);
-	ret = klp_check_relocs(patch);
+	ret = klp_install_patch(patch);
+	/* Undone in two halves: the directories go without klp_mutex. */
 	if (ret)
-		goto free;
-	if (patch->replace) {
-		ret = klp_add_nops(patch);
-		if (ret)
-			goto free;
-	}
-	klp_for_each_object(patch, obj) {
-		klp_find_object_module(obj);
-		if (!klp_object_loaded(obj))
-			continue;
-		ret = klp_resolve_object(patch, obj);
-		if (ret)
-			goto free;
-	}
-	list_add_tail(&patch->list, &klp_patches);
-	ret = klp_sysfs_add_patch(patch);
-	if (ret)
-		goto free;
-
-	klp_enabling = patch;
-	ret = __klp_enable_patch(patch);
-	klp_enabling = NULL;
-	if (ret)
-		goto free;
-
+		klp_free_patch_start(patch);
 	mutex_unlock(&klp_mutex);
-	return 0;
-
-free:
-	klp_free_patch_start(patch);
-	mutex_unlock(&klp_mutex);
-	klp_free_patch_finish(patch);
+	if (ret)
+		klp_free_patch_finish(patch);
 	return ret;
 
 unlock:

@@ -201,6 +201,23 @@ upstream_accepted() {
 	klp_remove "$mod"
 }
 
+# hostile_expect CASE OURS UPSTREAM: whether CASE runs here; if so,
+# hostile_expected is what it must give on this kernel (OURS, or UPSTREAM
+# on upstream 6.12, where "skip:<why>" leaves it out, in the table).
+hostile_expect() {
+	hostile_want "$1" || return 1
+	hostile_expected=$2
+	hostile_ours || hostile_expected=$3
+	# HOSTILE_UNSAFE=1: run it there too, to see what happens.
+	[ "${hostile_expected%%:*}" = skip ] && [ -n "$HOSTILE_UNSAFE" ] &&
+		hostile_expected=$2
+	[ "${hostile_expected%%:*}" = skip ] || return 0
+	hostile_n=$((hostile_n + 1))
+	klp_say "--- case $hostile_n: $1: not run on upstream: ${hostile_expected#skip:}"
+	hostile_rows+=("$1|$2|not run|upstream: ${hostile_expected#skip:}")
+	return 1
+}
+
 # refuse_case CASE OURS UPSTREAM LOG GOOD MOD_OR_FILE [PARAM...]: loading
 # the patch fails with errno OURS (UPSTREAM on upstream 6.12: an errno,
 # "loads" or "skip:<why>"), logs LOG (hostile_check_log) and leaves
@@ -209,17 +226,8 @@ refuse_case() {
 	local case=$1 ours=$2 upstream=$3 log=$4 good=$5 what=$6 mod want out rc
 
 	shift 6
-	hostile_want "$case" || return 0
-	want=$ours
-	hostile_ours || want=$upstream
-	# HOSTILE_UNSAFE=1: run it there too, to see what happens.
-	[ "${want%%:*}" = skip ] && [ -n "$HOSTILE_UNSAFE" ] && want=$ours
-	if [ "${want%%:*}" = skip ]; then
-		hostile_n=$((hostile_n + 1))
-		klp_say "--- case $hostile_n: $case: not run on upstream: ${want#skip:}"
-		hostile_rows+=("$case|$ours|not run|upstream: ${want#skip:}")
-		return 0
-	fi
+	hostile_expect "$case" "$ours" "$upstream" || return 0
+	want=$hostile_expected
 	# test_klp_hostile_*.ko hold test_klp_rela or test_klp_rela_vmlinux.
 	mod=$(modinfo -F name "$what" 2>/dev/null)
 	[ -n "$mod" ] || mod=$(klp_module_name "$what")
@@ -258,9 +266,8 @@ later_case() {
 	local case=$1 ours=$2 upstream=$3 log=$4 want out rc
 
 	shift 4
-	hostile_want "$case" || return 0
-	want=$ours
-	hostile_ours || want=$upstream
+	hostile_expect "$case" "$ours" "$upstream" || return 0
+	want=$hostile_expected
 	klp_remove $T
 	klp_load $R "$@"
 	hostile_begin "$case"
@@ -292,9 +299,8 @@ over_case() {
 	local case=$1 p=$2 ours=$3 upstream=$4 log=$5 want out rc
 
 	shift 5
-	hostile_want "$case" || return 0
-	want=$ours
-	hostile_ours || want=$upstream
+	hostile_expect "$case" "$ours" "$upstream" || return 0
+	want=$hostile_expected
 	klp_load $p
 	hostile_begin "$case"
 	klp_run_load $R "$@"

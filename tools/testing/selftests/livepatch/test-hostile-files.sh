@@ -51,17 +51,8 @@ write_case() {
 	local case=$1 f=$2 v=$3 ours=$4 upstream=$5 who=${6:-root}
 	local want before out rc
 
-	hostile_want "$case" || return 0
-	want=$ours
-	hostile_ours || want=$upstream
-	# HOSTILE_UNSAFE=1: run it there too, to see what happens.
-	[ "${want%%:*}" = skip ] && [ -n "$HOSTILE_UNSAFE" ] && want=$ours
-	if [ "${want%%:*}" = skip ]; then
-		hostile_n=$((hostile_n + 1))
-		klp_say "--- case $hostile_n: $case: not run on upstream: ${want#skip:}"
-		hostile_rows+=("$case|$ours|not run|upstream: ${want#skip:}")
-		return 0
-	fi
+	hostile_expect "$case" "$ours" "$upstream" || return 0
+	want=$hostile_expected
 	before=$(readback "$f")
 	hostile_begin "$case"
 	if [ "$who" = nobody ]; then
