@@ -45,6 +45,7 @@ static const char * const klp_fault_names[KLP_NR_FAULT_SITES] = {
 	[KLP_FAULT_FILTER_REMOVE]	= "filter_remove",
 	[KLP_FAULT_PROBE_FILTER]	= "probe_filter",
 	[KLP_FAULT_PROBE_REGISTER]	= "probe_register",
+	[KLP_FAULT_SYNC]		= "sync",
 	[KLP_FAULT_RANGES]		= "ranges",
 	[KLP_FAULT_SHADOW_DATA]		= "shadow_data",
 	[KLP_FAULT_SHADOW_OWNER]	= "shadow_owner",

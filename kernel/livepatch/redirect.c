@@ -34,6 +34,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/ftrace.h>
 #include <linux/hashtable.h>
 #include <linux/rculist.h>
@@ -165,16 +166,31 @@ static void klp_sync_fn(struct work_struct *work)
 {
 }
 
+static long klp_sync_cpu_fn(void *unused)
+{
+	return 0;
+}
+
 /**
  * klp_redirect_sync() - wait until no CPU runs the handler on an old view
  *
  * The handler runs with preemption disabled, sometimes where RCU is not
  * watching (entry code, idle), so an RCU grace period is not enough: make
- * every CPU schedule instead.
+ * every CPU schedule instead.  That cannot fail: when there is no memory
+ * for schedule_on_each_cpu()'s per-CPU work items, one work item on the
+ * stack visits the CPUs in turn (slower, but it allocates nothing).
  */
 void klp_redirect_sync(void)
 {
-	schedule_on_each_cpu(klp_sync_fn);
+	int cpu;
+
+	if (!(klp_fault(KLP_FAULT_SYNC) ?: schedule_on_each_cpu(klp_sync_fn)))
+		return;
+	pr_debug("no memory for per-CPU work items: visiting the CPUs in turn\n");
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		work_on_cpu(cpu, klp_sync_cpu_fn, NULL);
+	cpus_read_unlock();
 }
 
 /*
