@@ -20,8 +20,7 @@
 
 # The kernel log since klp_log_start, without timestamps.
 klp_api_log_since_start() {
-	dmesg | awk -v m="$klp_log_marker" 'seen; index($0, m) { seen = 1 }' |
-		sed 's/^\[[ 0-9.]*\] //'
+	klp_log_since
 }
 
 # klp_api_log_has REGEX: a line since klp_log_start matches REGEX.

@@ -21,6 +21,10 @@
 # Waits are bounded by KLP_WAIT_SECS (default 60) so that a stuck
 # transition fails the test instead of hanging it; no check depends on
 # how long anything takes.
+#
+# Helpers read files with shell builtins (klp_read) and filter the log
+# with one awk: in an emulated guest, and even more on a debug kernel
+# (KASAN, lockdep), starting a program costs a good part of a second.
 
 KSFT_PASS=0
 KSFT_FAIL=1
@@ -120,19 +124,25 @@ klp_log_has_marker() {
 }
 
 # klp_log_start: from here on, klp_log_seen shows what the kernel logs.
+# A write to /dev/kmsg has stored its record when it returns: dmesg
+# shows the marker from then on.
 klp_log_start() {
-	klp_log_marker="==== $KLP_TEST $$ $(date +%s.%N) ===="
+	klp_log_marker="==== $KLP_TEST $$ $EPOCHREALTIME ===="
 	klp_log "$klp_log_marker"
-	klp_wait_until "seeing the log marker in dmesg" klp_log_has_marker
+}
+
+# klp_log_since [ERE]: the kernel lines since klp_log_start, without
+# timestamps; with ERE, only the lines that match it.
+klp_log_since() {
+	dmesg | awk -v m="$klp_log_marker" -v re="${1:-.}" '
+		seen { sub(/^\[[ 0-9.]*\] /, ""); if ($0 ~ re) print }
+		index($0, m) { seen = 1 }'
 }
 
 # klp_log_seen: the livepatch and test module lines since klp_log_start,
 # without timestamps.  Taint notices depend on what ran before: left out.
 klp_log_seen() {
-	dmesg | awk -v m="$klp_log_marker" 'seen; index($0, m) { seen = 1 }' |
-		sed 's/^\[[ 0-9.]*\] //' |
-		grep -E 'livepatch:|test_klp' |
-		grep -vE 'taint(s|ing) kernel' || true
+	klp_log_since 'livepatch:|test_klp' | awk '!/taint(s|ing) kernel/'
 }
 
 # klp_expect_log EXPECTED: the log since klp_log_start, line for line.
@@ -185,12 +195,21 @@ klp_patch_gone() {
 	[ ! -e "$KLP_SYSFS/$1" ]
 }
 
+# klp_read FILE: its first line, read by the shell itself; false when
+# it cannot be read.
+klp_read() {
+	local v
+
+	{ IFS= read -r v || [ -n "$v" ]; } < "$1" 2>/dev/null || return 1
+	printf '%s\n' "$v"
+}
+
 klp_transition_done() {
-	[ "$(cat "$KLP_SYSFS/$1/transition" 2>/dev/null)" = 0 ]
+	[ "$(klp_read "$KLP_SYSFS/$1/transition")" = 0 ]
 }
 
 klp_refcnt_zero() {
-	[ "$(cat "/sys/module/$1/refcnt" 2>/dev/null)" = 0 ]
+	[ "$(klp_read "/sys/module/$1/refcnt")" = 0 ]
 }
 
 # klp_errno MESSAGE: the errno name behind an insmod/modprobe error.
@@ -300,13 +319,13 @@ klp_test_patches() {
 
 # klp_param MOD NAME: a module parameter's value.
 klp_param() {
-	cat "/sys/module/$1/parameters/$2" 2>/dev/null ||
+	klp_read "/sys/module/$1/parameters/$2" ||
 		echo "(no /sys/module/$1/parameters/$2)"
 }
 
 # klp_attr PATCH PATH: a sysfs attribute of a patch.
 klp_attr() {
-	cat "$KLP_SYSFS/$1/$2" 2>/dev/null || echo "(no $KLP_SYSFS/$1/$2)"
+	klp_read "$KLP_SYSFS/$1/$2" || echo "(no $KLP_SYSFS/$1/$2)"
 }
 
 # ---- setup and cleanup ----
@@ -317,7 +336,7 @@ klp_remove_all() {
 
 	for p in "$KLP_SYSFS"/test_klp_*; do
 		[ -d "$p" ] || continue
-		if [ "$(cat "$p/transition" 2>/dev/null)" = 1 ]; then
+		if [ "$(klp_read "$p/transition")" = 1 ]; then
 			echo 1 > "$p/force" 2>/dev/null
 		fi
 		echo 0 > "$p/enabled" 2>/dev/null

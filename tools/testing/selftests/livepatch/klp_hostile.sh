@@ -59,9 +59,12 @@ hostile_kernel() {
 
 # What must be the same after a refusal as before it.
 hostile_state() {
+	local v
+
 	echo "patches: $(klp_test_patches)"
+	# In address order, as ftrace lists them.
 	echo "enabled_functions:"
-	sort "$KLP_ENABLED_FUNCS" 2>/dev/null ||
+	{ v=$(<"$KLP_ENABLED_FUNCS"); } 2>/dev/null && echo "$v" ||
 		echo "(cannot read $KLP_ENABLED_FUNCS)"
 }
 
@@ -77,13 +80,12 @@ hostile_begin() {
 
 # Every kernel line since hostile_begin, without timestamps.
 hostile_kernel_lines() {
-	dmesg | awk -v m="$klp_log_marker" 'seen; index($0, m) { seen = 1 }' |
-		sed 's/^\[[ 0-9.]*\] //'
+	klp_log_since
 }
 
 # The "livepatch:" lines since hostile_begin.
 hostile_log_lines() {
-	hostile_kernel_lines | grep '^livepatch: ' || true
+	klp_log_since '^livepatch: '
 }
 
 # hostile_check_log SPEC: the livepatch lines since hostile_begin.
@@ -120,7 +122,7 @@ hostile_check_log() {
 hostile_check_splat() {
 	local splat
 
-	splat=$(hostile_kernel_lines | grep -E "$HOSTILE_SPLAT" || true)
+	splat=$(klp_log_since "$HOSTILE_SPLAT")
 	klp_expect "$hostile_case: no kernel report (WARNING, BUG, stack dump)" \
 		"" "$splat"
 }
@@ -146,7 +148,7 @@ hostile_errno_of() {
 	if [ "$2" = 0 ]; then
 		echo success
 	else
-		klp_errno "$(echo "$1" | tail -n 1)"
+		klp_errno "${1##*$'\n'}"
 	fi
 }
 

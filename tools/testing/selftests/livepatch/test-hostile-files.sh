@@ -40,8 +40,10 @@ value() {
 
 # What a file reads as ("(unreadable)" for write-only ones).
 readback() {
+	local v
+
 	[ -d "$1" ] && { echo "(a directory)"; return; }
-	cat "$1" 2>/dev/null || echo "(unreadable)"
+	{ v=$(<"$1"); } 2>/dev/null && echo "$v" || echo "(unreadable)"
 }
 
 # write_case CASE FILE VALUE OURS UPSTREAM [root|nobody]: writing VALUE
@@ -69,7 +71,7 @@ write_case() {
 		"$(readback "$f")"
 	klp_expect "$case: $P/enabled" 1 "$(klp_attr $P enabled)"
 	klp_expect "$case: /proc/cmdline still $P's" \
-		"$P: patched cmdline_proc_show" "$(cat /proc/cmdline)"
+		"$P: patched cmdline_proc_show" "$(klp_read /proc/cmdline)"
 	klp_expect "$case: livepatch lines logged" "" "$(hostile_log_lines)"
 	hostile_check_splat
 	hostile_check_left

@@ -36,8 +36,7 @@ done
 
 # The x86 relocation code's complaints since klp_log_start.
 x86_lines() {
-	dmesg | awk -v m="$klp_log_marker" 'seen; index($0, m) { seen = 1 }' |
-		sed 's/^\[[ 0-9.]*\] //' | grep 'x86/modules' || true
+	klp_log_since 'x86/modules'
 }
 
 # check_log WHAT EXPECTED: on our livepatch, the lines logged since
