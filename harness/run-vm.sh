@@ -24,6 +24,7 @@
 #   KLP_ACCEL=kvm|tcg         override the KVM probe
 #   KLP_APPEND="..."          extra kernel command line
 #   KLP_SMP=N                 guest CPUs (default 2)
+#   KLP_LOG_TAG=-SUFFIX       added to the log's name (VMs started at once)
 source "$(dirname "$0")/lib.sh"
 
 timeout=${KLP_TIMEOUT:-1200}
@@ -85,7 +86,7 @@ tcg) ACCEL=(-accel tcg,thread=single) ;;
 esac
 
 mkdir -p "$LOGS"
-LOG=$LOGS/$(date +%Y%m%d-%H%M%S)-$k-$tag.log
+LOG=$LOGS/$(date +%Y%m%d-%H%M%S)-$k-$tag${KLP_LOG_TAG:-}.log
 GUEST_OUT=${LOG%.log}.out
 APPEND="console=ttyS0,115200 panic=-1 oops=panic $run ${KLP_APPEND:-}"
 
