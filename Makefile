@@ -17,10 +17,11 @@ H := harness
 help:
 	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
 	@echo '  make demo            boot a kernel, live patch /proc/cmdline and undo it'
-	@echo '  make check           build ours, run every suite on it, smoke-test ours-nodyn (CI)'
+	@echo '  make check           (CI) ours: upstream-compat, differential, lint; ours-debug'
+	@echo '                       (checkers, PREEMPT_DYNAMIC=n): every suite, in parallel VMs'
+	@echo '                       CHECK_DEBUG=0: every suite on ours + ours-nodyn smoke instead'
 	@echo '  make check-upstream  the same on the upstream reference kernel'
 	@echo '  make check-debug     every suite on ours-debug: KASAN, kmemleak, lockdep, UBSAN...'
-	@echo '                       (make check CHECK_DEBUG=1 adds it, CHECK_DEBUG=only instead of ours)'
 	@echo '  make check-configs   cross-build ours + modules: ppc64le, s390x, x86_64 PREEMPT_RT'
 	@echo '                       [CONFIGS="ppc64le s390x x86_64-rt"]'
 	@echo '  make check-kcsan     build ours-kcsan (KCSAN), run the transition tests on it;'

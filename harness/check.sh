@@ -1,19 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# check.sh [ours|upstream]: everything "make check" does, from a bare
-# machine: install the dependencies, unpack the base, build the kernel
-# (ours by default), run every suite on it and, for ours, the lint gates
-# (lint.sh).  For ours, also the variant ours-nodyn (PREEMPT_DYNAMIC=n,
-# harness/config/nodyn.config): built with its modules and booted for the
-# smoke subset NODYN_TESTS of our kselftests (results "selftests@ours-nodyn").
-# Prints one line per test, the time of each phase, and closes with
-# exactly "N passed, N failed, N skipped".  Exits non-zero on any failure,
-# crash or timeout.
+# check.sh [ours|upstream|ours-VARIANT]: everything "make check" does,
+# from a bare machine: install the dependencies, unpack the base, build
+# the kernels, run the suites, the differential tester and the lint gates
+# (lint.sh).  For ours (CHECK_DEBUG, default 1):
+#   1     ours, the production-like build (PREEMPT_DYNAMIC): upstream
+#         6.12's suite, the differential tester; then ours-debug (KASAN,
+#         kmemleak, lockdep..., and PREEMPT_DYNAMIC=n: debug.config)
+#         runs every suite, our kselftests and upstream 6.12's in
+#         KLP_SHARDS VMs at once (default: one per host CPU)
+#   0     no debug kernel: every suite on ours, and the variant ours-nodyn
+#         (PREEMPT_DYNAMIC=n, nodyn.config) built with its modules and
+#         booted for the smoke subset NODYN_TESTS of our kselftests
+#         (results "selftests@ours-nodyn"); quicker on a laptop
+#   only  every suite on ours-debug, nothing else
+# For another kernel, every suite on it.  Prints one line per test, the
+# time of each phase, and closes with exactly "N passed, N failed, N
+# skipped".  Exits non-zero on any failure, crash or timeout.
 source "$(dirname "$0")/lib.sh"
 
 k=${1:-${KERNEL:-ours}}
 check_kernel_name "$k"
-SUITES="selftests upstream-compat"
+ALL_SUITES="selftests upstream-compat upstream-samples"
 # On ours-nodyn: a patch of vmlinux; test modules whose kthreads call
 # cond_resched() (the inline that tests klp_sched_try_switch_key); a
 # transition that a CPU-bound kthread completes in cond_resched().
@@ -60,9 +68,13 @@ build_step() {
 	fi
 }
 
-# suites KERNEL: build KERNEL, run every suite on it.
+# suites KERNEL SUITE...: build KERNEL, run the suites on it
+# (selftests, upstream-compat: run-suite.sh; upstream-samples: upstream
+# 6.12's samples/livepatch built against this kernel's header and run on
+# it, upstream-samples.sh).
 suites() {
-	local kk=$1 s n at=
+	local kk=$1 s n at= rc
+	shift
 
 	[ -z "$(kernel_variant "$kk")" ] || at=@$kk
 	if [ "$kk" = "${kernels%% *}" ]; then
@@ -72,48 +84,55 @@ suites() {
 		printf 'FAIL\tbuild\t%s\t%s\n' "kernel-$kk" "see above" >> "$KLP_RESULTS"
 		return
 	fi
-	for s in $SUITES; do
+	for s in "$@"; do
 		# A failing suite is counted in the results; carry on.
 		n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
-		if ! step "$s$at" "$HARNESS/run-suite.sh" --kernel "$kk" "$s" &&
-			[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
-			printf 'FAIL\t%s\tsuite\t%s\n' "$s$at" "run-suite.sh failed" >> "$KLP_RESULTS"
+		rc=0
+		if [ "$s" = upstream-samples ]; then
+			KLP_TIMEOUT=${KLP_TIMEOUT:-$samples_timeout} \
+				step "$s$at" "$HARNESS/upstream-samples.sh" --kernel "$kk" || rc=$?
+		else
+			step "$s$at" "$HARNESS/run-suite.sh" --kernel "$kk" "$s" || rc=$?
+		fi
+		if [ "$rc" != 0 ] && [ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
+			printf 'FAIL\t%s\tsuite\t%s\n' "$s$at" "$s failed without a result" >> "$KLP_RESULTS"
 		fi
 	done
-	# Upstream 6.12's samples/livepatch, built against this kernel's
-	# header and run on it (upstream-samples.sh): a result per check.
-	n=$(grep -c '^FAIL' "$KLP_RESULTS" || true)
-	if ! KLP_TIMEOUT=${KLP_TIMEOUT:-$samples_timeout} \
-		step "upstream-samples$at" "$HARNESS/upstream-samples.sh" --kernel "$kk" &&
-		[ "$(grep -c '^FAIL' "$KLP_RESULTS" || true)" = "$n" ]; then
-		printf 'FAIL\t%s\tcheck\t%s\n' "upstream-samples$at" "upstream-samples.sh failed" >> "$KLP_RESULTS"
-	fi
 }
 
-# The kernels the suites run on.  CHECK_DEBUG=1 adds ours-debug (our
-# kernel with KASAN, kmemleak and the other checkers,
-# harness/config/debug.config; "make check-debug" alone runs
-# "check.sh ours-debug"); CHECK_DEBUG=only runs the suites on ours-debug
-# instead of ours.  A debug kernel's VMs are slow under TCG: their
-# limits are raised (KLP_DEBUG_TEST_TIMEOUT, default 2400 s per test;
-# 3600 s for the samples' VM).
-kernels=$k
+# The kernels and what runs on each ("KERNEL:SUITE,SUITE").  A debug
+# kernel's VMs are slow under TCG: their limits are raised
+# (KLP_DEBUG_TEST_TIMEOUT, default 2400 s per test; 3600 s for the
+# samples' VM), and its suites run in KLP_SHARDS VMs at once.
+plan=("$k:${ALL_SUITES// /,}")
+nodyn=0
 if [ "$k" = ours ]; then
-	case "${CHECK_DEBUG:-0}" in
-	0|'') ;;
-	only) kernels=ours-debug ;;
-	*) kernels="ours ours-debug" ;;
+	case "${CHECK_DEBUG:-1}" in
+	0) plan=("ours:${ALL_SUITES// /,}"); nodyn=1 ;;
+	only) plan=("ours-debug:${ALL_SUITES// /,}") ;;
+	*) plan=("ours:upstream-compat" "ours-debug:${ALL_SUITES// /,}") ;;
 	esac
 fi
+kernels=$(for p in "${plan[@]}"; do printf '%s ' "${p%%:*}"; done)
 build_step deps "$HARNESS/install-deps.sh"
 build_step base "$HARNESS/prepare-base.sh"
-for kk in $kernels; do
-	if [ "$(kernel_variant "$kk")" = debug ]; then
-		KLP_TEST_TIMEOUT=${KLP_DEBUG_TEST_TIMEOUT:-2400} samples_timeout=3600 suites "$kk"
-	else
-		samples_timeout=1200 suites "$kk"
-	fi
-done
+# The first kernel, then the differential tester and lint (they need
+# ours), then the others.
+run_plan() {
+	local p kk
+
+	for p in "$@"; do
+		kk=${p%%:*}
+		IFS=, read -r -a ss <<<"${p#*:}"
+		if [ "$(kernel_variant "$kk")" = debug ]; then
+			KLP_TEST_TIMEOUT=${KLP_DEBUG_TEST_TIMEOUT:-2400} samples_timeout=3600 \
+				KLP_SHARDS=${KLP_SHARDS:-$JOBS} suites "$kk" "${ss[@]}"
+		else
+			samples_timeout=1200 suites "$kk" "${ss[@]}"
+		fi
+	done
+}
+run_plan "${plan[0]}"
 # The differential tester (harness/diff/README): 200 random sequences of
 # 24 operations on ours, compared operation by operation with the
 # reference kernel's trace of the same sequences; "differential: N
@@ -123,7 +142,7 @@ done
 # otherwise the reference kernel is built and runs live, which is slow
 # ("make diff-golden" rewrites the file).  DIFF_SEQS and DIFF_LEN set
 # other sizes (a live reference run), DIFF_SEQS=0 leaves it out.
-if [ "$k" = ours ] && [ "${DIFF_SEQS:-200}" != 0 ]; then
+if [ "$k" = ours ] && [ "${CHECK_DEBUG:-1}" != only ] && [ "${DIFF_SEQS:-200}" != 0 ]; then
 	diff_args=(--check --seqs "${DIFF_SEQS:-200}" --len "${DIFF_LEN:-24}")
 	diff_run() {
 		if ! python3 "$HARNESS/diff/run.py" "${diff_args[@]}" --golden-status ||
@@ -155,10 +174,11 @@ if [ "$k" = ours ]; then
 		printf 'FAIL\tlint\tlint.sh\t%s\n' "lint.sh failed" >> "$KLP_RESULTS"
 	fi
 fi
-# Our kernel without dynamic preemption: cond_resched() is an inline
-# that modules link into.  A build that fails is one failure; the rest
-# of the check already ran.
-if [ "$k" = ours ]; then
+run_plan "${plan[@]:1}"
+# Without a debug kernel (CHECK_DEBUG=0), our kernel without dynamic
+# preemption: cond_resched() is an inline that modules link into.  A
+# build that fails is one failure; the rest of the check already ran.
+if [ "$nodyn" = 1 ]; then
 	if ! step kernel-ours-nodyn "$HARNESS/build-kernel.sh" ours nodyn; then
 		printf 'FAIL\tbuild\t%s\t%s\n' kernel-ours-nodyn "see above" >> "$KLP_RESULTS"
 	else
