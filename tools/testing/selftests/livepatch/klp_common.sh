@@ -328,6 +328,37 @@ klp_attr() {
 	klp_read "$KLP_SYSFS/$1/$2" || echo "(no $KLP_SYSFS/$1/$2)"
 }
 
+# ---- kmemleak (a debug kernel) ----
+
+KLP_KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# klp_kmemleak_ours [MODULE]: the unreferenced objects kmemleak reports
+# (as of its last scan) that livepatch code allocated: a klp_ function,
+# a test or sample module, or a frame that resolves to nothing (a module
+# removed since: only test modules come and go) in the allocation's
+# backtrace.  With MODULE, only those with a frame in MODULE.
+#
+# Left out: the notes livepatch-shadow-mod leaks on purpose (strings
+# "lifetime <n> ms", test-samples.sh).  That test finds and clears them,
+# but kmemleak may report one only later, when a stale copy of its
+# pointer on some stack is overwritten, in another test of the same VM.
+klp_kmemleak_ours() {
+	awk -v mod="${1:-}" '
+		function flush() {
+			if (obj != "" && ours && (mod == "" ? !note : inmod))
+				printf "%s", obj
+			obj = ""; ours = 0; inmod = 0; bt = 0; note = 0; hex = 0
+		}
+		/^unreferenced object/ { flush() }
+		{ obj = obj $0 "\n" }
+		/^  hex dump/ { hex = 1; next }
+		hex == 1 { note = /  lifetime [0-9]+ ms/; hex = 2 }
+		/^  backtrace/ { bt = 1 }
+		bt && /^    [^ ]/ && (/^ +(__)?klp_/ || /\[(test_klp_|livepatch)/ || /^ +0x[0-9a-f]+$/) { ours = 1 }
+		bt && mod != "" && index($0, "[" mod "]") { inmod = 1 }
+		END { flush() }' "$KLP_KMEMLEAK"
+}
+
 # ---- setup and cleanup ----
 
 # Every test patch, then every test module: left behind by a failure.

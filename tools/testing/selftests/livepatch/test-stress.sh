@@ -463,13 +463,7 @@ mem_snapshot() {
 # that no longer resolves (a module removed since: only test modules
 # come and go here).
 kmemleak_ours() {
-	awk '
-		function flush() { if (obj != "" && ours) printf "%s", obj; obj = ""; ours = 0; bt = 0 }
-		/^unreferenced object/ { flush() }
-		{ obj = obj $0 "\n" }
-		/^  backtrace/ { bt = 1 }
-		bt && /^    [^ ]/ && (/^ +(__)?klp_/ || /\[(test_klp_|livepatch)/ || /^ +0x[0-9a-f]+$/) { ours = 1 }
-		END { flush() }' "$KMEMLEAK"
+	klp_kmemleak_ours
 }
 
 # ---- the run ----
