@@ -125,6 +125,9 @@ versions() {
 }
 
 epoch=0
+# 1 while the target module goes: see toggle_target().
+going=0
+last_publish=()
 # publish [KIND PATCH]: a new epoch for the callers, with what a task
 # may run during PATCH's transition, or (no arguments) the stack's top.
 # One write: a caller reads the old line, the new one, or nothing (and
@@ -132,6 +135,7 @@ epoch=0
 publish() {
 	local f line
 
+	last_publish=("$@")
 	epoch=$((epoch + 1))
 	line=$epoch
 	for f in $FUNCS; do
@@ -140,6 +144,10 @@ publish() {
 		else
 			top $f "${stack[@]}"
 			vu=$top vp=$top
+		fi
+		if [ $going = 1 ] && [ $f = answer ]; then
+			[ "$vu" = orig ] || vu+="|orig"
+			[ "$vp" = orig ] || vp+="|orig"
 		fi
 		line+=" $f $vu $vp"
 	done
@@ -204,12 +212,17 @@ remove_unused() {
 # The patches in sysfs, in stack order (stack_order came with upstream
 # 6.14: without it, in name order, compared with the model's names).
 sysfs_stack() {
-	local p n by=() names=()
+	local p n e by=() names=()
 
 	for p in "$KLP_SYSFS"/test_klp_*; do
 		[ -d "$p" ] || continue
 		n=
-		{ read -r n < "$p/stack_order"; } 2>/dev/null
+		if ! { read -r n < "$p/stack_order"; } 2>/dev/null; then
+			# A patch that left: kobject_del() takes its files
+			# away before its directory, which may still be seen.
+			# (Without stack_order, before 6.14, enabled is read.)
+			{ read -r e < "$p/enabled"; } 2>/dev/null || continue
+		fi
 		# 0: it has left the stack, its directory goes in a moment.
 		[ "$n" = 0 ] && continue
 		if [ -n "$n" ] && [ -z "${by[n]:-}" ]; then
@@ -253,7 +266,14 @@ settle() {
 
 toggle_target() {
 	if klp_is_loaded $TARGET; then
+		# The patches leave a going module (klp_module_going()) before
+		# its parameters go from sysfs (free_module()), as in 6.12: in
+		# between, reading "answer" runs the original tgt_answer().
+		going=1
+		publish "${last_publish[@]}"
 		try target-remove rmmod $TARGET
+		going=0
+		publish "${last_publish[@]}"
 	else
 		try target-load modprobe $TARGET
 	fi
