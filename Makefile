@@ -17,7 +17,7 @@ H := harness
 help:
 	@echo 'Livepatch harness targets (KERNEL=ours|upstream, default ours):'
 	@echo '  make demo            boot a kernel, live patch /proc/cmdline and undo it'
-	@echo '  make check           (CI) ours: upstream-compat, differential, lint; ours-debug'
+	@echo '  make check           (CI) ours: upstream-compat, test-stress, differential, lint; ours-debug'
 	@echo '                       (checkers, PREEMPT_DYNAMIC=n): every suite, in parallel VMs'
 	@echo '                       CHECK_DEBUG=0: every suite on ours + ours-nodyn smoke instead'
 	@echo '  make check-upstream  the same on the upstream reference kernel'
