@@ -17,10 +17,10 @@
 #ifndef _LINUX_LIVEPATCH_H_
 #define _LINUX_LIVEPATCH_H_
 
-#include <linux/module.h>
-#include <linux/ftrace.h>
 #include <linux/completion.h>
+#include <linux/ftrace.h>
 #include <linux/list.h>
+#include <linux/module.h>
 #include <linux/kobject.h>
 #include <linux/livepatch_sched.h>
 
@@ -65,9 +65,9 @@ struct klp_func {
 	struct list_head stack_node;
 	struct list_head node;
 	struct kobject kobj;
-	bool nop;
-	bool patched;
 	bool transition;
+	bool patched;
+	bool nop;
 };
 
 struct klp_object;
@@ -87,10 +87,13 @@ struct klp_object;
  * See Documentation/livepatch/callbacks.rst.
  */
 struct klp_callbacks {
+	/* set by the patch author */
 	int (*pre_patch)(struct klp_object *obj);
 	void (*post_patch)(struct klp_object *obj);
 	void (*pre_unpatch)(struct klp_object *obj);
 	void (*post_unpatch)(struct klp_object *obj);
+
+	/* private */
 	bool post_unpatch_enabled;
 };
 
@@ -133,8 +136,8 @@ struct klp_object {
  */
 struct klp_state {
 	unsigned long id;
-	unsigned int version;
 	void *data;
+	unsigned int version;
 };
 
 /**
@@ -226,8 +229,8 @@ static inline bool klp_patch_pending(struct task_struct *task)
  */
 static inline bool klp_have_reliable_stack(void)
 {
-	return IS_ENABLED(CONFIG_STACKTRACE) &&
-	       IS_ENABLED(CONFIG_HAVE_RELIABLE_STACKTRACE);
+	return IS_ENABLED(CONFIG_HAVE_RELIABLE_STACKTRACE) &&
+	       IS_ENABLED(CONFIG_STACKTRACE);
 }
 
 typedef int (*klp_shadow_ctor_t)(void *obj, void *shadow_data,
@@ -244,31 +247,36 @@ void *klp_shadow_get_or_alloc(void *obj, unsigned long id, size_t size,
 void klp_shadow_free(void *obj, unsigned long id, klp_shadow_dtor_t dtor);
 void klp_shadow_free_all(unsigned long id, klp_shadow_dtor_t dtor);
 
-struct klp_state *klp_get_state(struct klp_patch *patch, unsigned long id);
 struct klp_state *klp_get_prev_state(unsigned long id);
+struct klp_state *klp_get_state(struct klp_patch *patch, unsigned long id);
 
+/* The module loader: .klp.rela sections of a livepatch module. */
 int klp_apply_section_relocs(struct module *pmod, Elf_Shdr *sechdrs,
 			     const char *shstrtab, const char *strtab,
 			     unsigned int symindex, unsigned int secindex,
 			     const char *objname);
 
-#else /* !CONFIG_LIVEPATCH */
+#else /* CONFIG_LIVEPATCH is not set */
 
-static inline int klp_module_coming(struct module *mod) { return 0; }
-static inline void klp_module_going(struct module *mod) {}
+/* What the rest of the kernel calls, as no-ops. */
+static inline void klp_copy_process(struct task_struct *child) {}
 static inline bool klp_patch_pending(struct task_struct *task) { return false; }
 static inline void klp_update_patch_state(struct task_struct *task) {}
-static inline void klp_copy_process(struct task_struct *child) {}
+static inline int klp_module_coming(struct module *mod) { return 0; }
+static inline void klp_module_going(struct module *mod) {}
 
-static inline
-int klp_apply_section_relocs(struct module *pmod, Elf_Shdr *sechdrs,
-			     const char *shstrtab, const char *strtab,
-			     unsigned int symindex, unsigned int secindex,
-			     const char *objname)
+/* Without livepatch, no module carries such sections that it needs. */
+static inline int klp_apply_section_relocs(struct module *pmod,
+					   Elf_Shdr *sechdrs,
+					   const char *shstrtab,
+					   const char *strtab,
+					   unsigned int symindex,
+					   unsigned int secindex,
+					   const char *objname)
 {
 	return 0;
 }
 
-#endif /* CONFIG_LIVEPATCH */
+#endif /* !CONFIG_LIVEPATCH */
 
 #endif /* _LINUX_LIVEPATCH_H_ */

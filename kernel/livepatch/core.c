@@ -146,33 +146,34 @@ static int klp_check_patch(struct klp_patch *patch)
 	return klp_states_check(patch);
 }
 
-static void klp_init_object_early(struct klp_patch *patch,
-				  struct klp_object *obj)
+/* Put @obj on @patch's list, with an empty list of its own functions. */
+static void klp_link_object(struct klp_patch *patch, struct klp_object *obj)
 {
+	list_add_tail(&obj->node, &patch->obj_list);
 	INIT_LIST_HEAD(&obj->func_list);
 	klp_sysfs_init_object(obj);
-	list_add_tail(&obj->node, &patch->obj_list);
 }
 
-static void klp_init_func_early(struct klp_object *obj, struct klp_func *func)
+/* Put @func on @obj's list; it is on no site's stack yet. */
+static void klp_link_func(struct klp_object *obj, struct klp_func *func)
 {
+	list_add_tail(&func->node, &obj->func_list);
 	INIT_LIST_HEAD(&func->stack_node);
 	klp_sysfs_init_func(func);
-	list_add_tail(&func->node, &obj->func_list);
 }
 
 static void klp_free_patch_work(struct work_struct *work);
 
 /* Link the author's arrays into lists; cannot fail. */
-static void klp_init_patch_early(struct klp_patch *patch)
+static void klp_link_patch(struct klp_patch *patch)
 {
 	struct klp_object *obj;
 	struct klp_func *func;
 
-	INIT_LIST_HEAD(&patch->list);
-	INIT_LIST_HEAD(&patch->obj_list);
-	INIT_WORK(&patch->free_work, klp_free_patch_work);
 	klp_sysfs_init_patch(patch);
+	INIT_WORK(&patch->free_work, klp_free_patch_work);
+	INIT_LIST_HEAD(&patch->obj_list);
+	INIT_LIST_HEAD(&patch->list);
 	patch->enabled = false;
 	patch->forced = false;
 	patch->timeout_ms = -1;
@@ -183,12 +184,12 @@ static void klp_init_patch_early(struct klp_patch *patch)
 		obj->patched = false;
 		obj->callbacks.post_unpatch_enabled = false;
 		obj->post_patch_ran = false;
-		klp_init_object_early(patch, obj);
+		klp_link_object(patch, obj);
 		klp_for_each_func_static(obj, func) {
 			func->nop = false;
 			func->patched = false;
 			func->transition = false;
-			klp_init_func_early(obj, func);
+			klp_link_func(obj, func);
 		}
 	}
 }
@@ -257,7 +258,7 @@ static int klp_add_nops(struct klp_patch *patch)
 					       klp_object_name(old_obj));
 					return -ENOMEM;
 				}
-				klp_init_object_early(patch, obj);
+				klp_link_object(patch, obj);
 			}
 			klp_for_each_func(old_obj, old_func) {
 				if (klp_find_func(obj, old_func))
@@ -270,7 +271,7 @@ static int klp_add_nops(struct klp_patch *patch)
 					       klp_object_name(old_obj));
 					return -ENOMEM;
 				}
-				klp_init_func_early(obj, func);
+				klp_link_func(obj, func);
 			}
 		}
 	}
@@ -570,12 +571,13 @@ int klp_enable_patch(struct klp_patch *patch)
 	}
 	if (!klp_initialized)
 		return -ENODEV;
+
+	mutex_lock(&klp_mutex);
+	/* Said on every enable, before any refusal, as 6.12 does. */
 	if (!klp_have_reliable_stack()) {
 		pr_warn("This architecture doesn't have support for the livepatch consistency model.\n");
 		pr_warn("The livepatch transition may never complete.\n");
 	}
-
-	mutex_lock(&klp_mutex);
 
 	ret = klp_check_patch(patch);
 	if (ret)
@@ -591,7 +593,7 @@ int klp_enable_patch(struct klp_patch *patch)
 		goto unlock;
 	}
 
-	klp_init_patch_early(patch);
+	klp_link_patch(patch);
 	ret = klp_install_patch(patch);
 	/* Undone in two halves: the directories go without klp_mutex. */
 	if (ret)
@@ -713,12 +715,12 @@ bool klp_patch_in_transition(struct klp_patch *patch)
 /* Unpatch @mod's objects of every patch before @limit (NULL: all). */
 static void klp_module_unpatch(struct module *mod, struct klp_patch *limit)
 {
-	struct klp_patch *patch;
 	struct klp_object *obj;
+	struct klp_patch *patch;
 
 	klp_for_each_patch(patch) {
 		if (patch == limit)
-			break;
+			return;
 		klp_for_each_object(patch, obj) {
 			if (!klp_is_module(obj) || strcmp(obj->name, mod->name))
 				continue;
@@ -779,6 +781,15 @@ clear:
 	return ret;
 }
 
+/* "vmlinux" is the kernel's object: a module of that name is refused. */
+static bool klp_module_named_vmlinux(struct module *mod)
+{
+	if (strcmp(mod->name, "vmlinux") != 0)
+		return false;
+	pr_err("vmlinux.ko: invalid module name\n");
+	return true;
+}
+
 /**
  * klp_module_coming() - patch a module that is loading
  * @mod:	the module, in MODULE_STATE_COMING
@@ -792,12 +803,9 @@ int klp_module_coming(struct module *mod)
 	struct klp_object *obj;
 	int ret = 0;
 
-	if (WARN_ON_ONCE(mod->state != MODULE_STATE_COMING))
+	if (WARN_ON_ONCE(mod->state != MODULE_STATE_COMING) ||
+	    klp_module_named_vmlinux(mod))
 		return -EINVAL;
-	if (!strcmp(mod->name, "vmlinux")) {
-		pr_err("vmlinux.ko: invalid module name\n");
-		return -EINVAL;
-	}
 
 	mutex_lock(&klp_mutex);
 	/* From here on, klp_enable_patch() may find the module. */
