@@ -112,6 +112,16 @@ phase_end() {
 	echo "<== $_phase_name: $(( $(date +%s) - _phase_t0 ))s"
 }
 
+# vm_why RC: what a non-zero exit status of run-vm.sh means.
+vm_why() {
+	case "$1" in
+	124) echo "timeout" ;;
+	125) echo "the guest crashed or hung" ;;
+	126) echo "the kernel reported a problem (see above)" ;;
+	*) echo "guest exit status $1" ;;
+	esac
+}
+
 die() {
 	echo "error: $*" >&2
 	exit 1

@@ -174,12 +174,7 @@ run_tests() {
 		tests=("${tests[@]:$seen}")
 
 		if [ "$vmrc" != 0 ]; then
-			case "$vmrc" in
-			124) why="timeout" ;;
-			125) why="the guest crashed or hung" ;;
-			126) why="the kernel reported a problem (see above)" ;;
-			*) why="guest exit status $vmrc" ;;
-			esac
+			why=$(vm_why "$vmrc")
 			echo "FAIL $label vm${shard:+ $shard}: $why"
 			vm_failures+=("$why")
 		fi

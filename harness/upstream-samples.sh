@@ -94,12 +94,7 @@ while read -r st name; do
 	esac
 done < <(grep -E '^(PASS|FAIL|SKIP) ' "$guest")
 if [ "$vmrc" != 0 ]; then
-	case "$vmrc" in
-	124) why="timeout" ;;
-	125) why="the guest crashed or hung" ;;
-	126) why="the kernel reported a problem (see above)" ;;
-	*) why="guest exit status $vmrc" ;;
-	esac
+	why=$(vm_why "$vmrc")
 	# A failed check already says why; anything else is the VM's failure.
 	if [ "$vmrc" != 1 ] || [ "$failed" = 0 ]; then
 		echo "FAIL $SUITE vm: $why"
