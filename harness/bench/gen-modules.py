@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Generate the scale benchmark's modules: for each N, a target module with
-N traceable functions and a livepatch module that replaces all of them.
+N traceable functions and a livepatch module that replaces all of them;
+copy the call-cost benchmark's modules (call/) next to them.
 
 usage: gen-modules.py OUTDIR N [N...]
 """
@@ -92,6 +93,17 @@ def main():
                 with open(path, "w") as f:
                     f.write(text)
             objs.append(name[:-2] + ".o")
+    # The call-cost benchmark's modules (harness/bench/call/).
+    calldir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "call")
+    for name in sorted(os.listdir(calldir)):
+        if not name.endswith(".c"):
+            continue
+        text = open(os.path.join(calldir, name)).read()
+        path = os.path.join(out, name)
+        if not os.path.exists(path) or open(path).read() != text:
+            with open(path, "w") as f:
+                f.write(text)
+        objs.append(name[:-2] + ".o")
     kbuild = "obj-m += " + " ".join(objs) + "\n"
     path = os.path.join(out, "Kbuild")
     if not os.path.exists(path) or open(path).read() != kbuild:

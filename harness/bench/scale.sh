@@ -3,7 +3,10 @@
 # scale.sh [N...]: enable and disable times of patches of N functions
 # (default 1 10 100 1000) on our kernel and on the upstream reference
 # kernel, same base, same config, same run; prints medians and ratios.
-# Not a test: numbers only.  REPS=3 runs per size.
+# Not a test: numbers only.  REPS=3 runs per size.  In the same VM,
+# guest-call.sh times calls of a small function: unpatched, patched during
+# a transition, after it, with a tracer on it and with 2 stacked patches
+# (CALL_REPS=5 runs of CALLS=1000000 calls).
 #
 # BENCH=transition instead times transitions under load (idle, 1000
 # sleeping tasks, CPU-bound tasks) with harness/bench/guest-transition.sh.
@@ -38,10 +41,18 @@ for k in ${KERNELS:-ours upstream}; do
 	if [ "$mode" = transition ]; then
 		cmd="bash /klp/bench/guest-transition.sh $reps"
 	else
-		cmd="bash /klp/bench/guest-scale.sh '$counts' $reps"
+		# Ours also with its fast path off (as before it existed), for
+		# the largest N: enable/disable "before" and "after", one run.
+		nf=${counts##* }
+		fp=/sys/kernel/debug/livepatch/fast_path
+		cmd="if [ -f $fp ]; then echo 0 > $fp;"
+		cmd+=" bash /klp/bench/guest-scale.sh '$nf' $reps | sed 's/^scale /nofast /';"
+		cmd+=" echo 1 > $fp; fi;"
+		cmd+=" bash /klp/bench/guest-scale.sh '$counts' $reps;"
+		cmd+=" bash /klp/bench/guest-call.sh ${CALL_REPS:-5} ${CALLS:-1000000}"
 	fi
 	"$HARNESS/run-vm.sh" -t 3600 "$k" "$cmd" | tee "$log" |
-		grep "^$mode" || true
+		grep "^$mode\|^call\|^nofast" || true
 	phase_end
 	[ "$mode" = transition ] && continue
 	for n in $counts; do
@@ -85,5 +96,35 @@ for n in $counts; do
 	printf '%6s | %12s %12s %8s | %12s %12s %8s | %9s %9s\n' "$n" "$eo" "$eu" "$(ratio "$eo" "$eu")" \
 		"$do_" "$du" "$(ratio "$do_" "$du")" "$ko" "$ku"
 done
+nf=${counts##* }
+nofast=$(awk -v n="$nf" '$1 == "nofast" && $2 == n { e[++c] = $3; d[c] = $4; k[c] = $5 }
+	END { if (!c) exit; asort(e); asort(d); asort(k); m = int((c + 1) / 2); print e[m], d[m], k[m] }' \
+	"$KLP_CACHE/bench-scale-ours.out")
+if [ -n "$nofast" ]; then
+	read -r eo do_ ko <<< "$nofast"
+	printf '%6s | %12s %12s %8s | %12s %12s %8s | %9s %9s\n' "$nf" "$eo" "" "" "$do_" "" "" "$ko" ""
+	echo "(the last row: ours with its fast path off, debugfs livepatch/fast_path=0)"
+fi
 echo "(ratio = upstream / ours: how many times faster ours is; kB = MemFree"
 echo " drop from loading the patch module to the end of its transition)"
+
+echo
+echo "Cost of one call of a small function, median of ${CALL_REPS:-5} runs of ${CALLS:-1000000} calls (ns)"
+printf '%-11s | %9s %7s | %9s %7s | %8s\n' state ours "x unp." upstream "x unp." "up/ours"
+declare -A call
+for k in ours upstream; do
+	for st in unpatched transition patched tracer stacked; do
+		call[$k,$st]=$(awk -v s="$st" '$1 == "call" && $2 == s { v[++c] = $3 }
+			END { if (!c) { print "-"; exit } asort(v); print v[int((c + 1) / 2)] }' \
+			"$KLP_CACHE/bench-scale-$k.out")
+	done
+done
+for st in unpatched transition patched tracer stacked; do
+	div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
+	printf '%-11s | %9s %7s | %9s %7s | %8s\n' "$st" "${call[ours,$st]}" \
+		"$(div "${call[ours,$st]}" "${call[ours,unpatched]}")" "${call[upstream,$st]}" \
+		"$(div "${call[upstream,$st]}" "${call[upstream,unpatched]}")" \
+		"$(div "${call[upstream,$st]}" "${call[ours,$st]}")"
+done
+echo "(x unp. = cost / the same kernel's unpatched call; up/ours = upstream / ours."
+echo " patched: after the transition, on ours once the fast path took the function)"
