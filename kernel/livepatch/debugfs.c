@@ -15,6 +15,12 @@
  *       that stalls this long (0: never); patches may override it
  *   /sys/kernel/debug/livepatch/redirect         counters of the ftrace
  *       side: "sites=<patched locations> sites_allocated=<allocated>"
+ *   /sys/kernel/debug/livepatch/fast           the fast path (fast.c):
+ *       "fast=<sites> entered=<n> left=<n> refreshes=<n>", then one line
+ *       per site that may jump to its new function: "<old> -> <new>"
+ *   /sys/kernel/debug/livepatch/fast_path      1: sites take the fast
+ *       path after their transition; 0: every call goes through ftrace's
+ *       handler (as before the fast path existed)
  *   /sys/kernel/debug/livepatch/shadow           every shadow variable:
  *       "owner=<module> state=loaded|removed obj=<ptr> id=<id> size=<n>"
  *   /sys/kernel/debug/livepatch/fault            with
@@ -78,6 +84,31 @@ static int klp_redirect_counters_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(klp_redirect_counters);
 
+static int klp_fast_list_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&klp_mutex);
+	klp_fast_show(m);
+	mutex_unlock(&klp_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(klp_fast_list);
+
+static int klp_fast_path_get(void *data, u64 *val)
+{
+	*val = klp_fast_get_enabled();
+	return 0;
+}
+
+static int klp_fast_path_set(void *data, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	klp_fast_set_enabled(val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(klp_fast_path_fops, klp_fast_path_get,
+			 klp_fast_path_set, "%llu\n");
+
 /*
  * The unsigned int knobs.  debugfs_create_u32() would keep the low 32 bits
  * of any 64-bit number written (4294967296 as 0): refuse what does not fit.
@@ -121,5 +152,8 @@ void __init klp_debugfs_init(void)
 	debugfs_create_file("shadow", 0400, dir, NULL, &klp_shadow_list_fops);
 	debugfs_create_file("redirect", 0400, dir, NULL,
 			    &klp_redirect_counters_fops);
+	debugfs_create_file("fast", 0400, dir, NULL, &klp_fast_list_fops);
+	debugfs_create_file_unsafe("fast_path", 0600, dir, NULL,
+				   &klp_fast_path_fops);
 	klp_fault_debugfs_init(dir);
 }

@@ -82,7 +82,29 @@ int klp_resolve_object(struct klp_patch *patch, struct klp_object *obj);
 int klp_check_relocs(struct klp_patch *patch);
 void klp_clear_object_relocs(struct klp_patch *patch, struct klp_object *obj);
 
+/**
+ * struct klp_site - one patched ftrace location
+ * @ip:		the ftrace location of the old function
+ * @hnode:	entry in klp_site_table (RCU)
+ * @funcs:	klp_func.stack_node entries, newest first (RCU)
+ * @idle_node:	entry on klp_idle_sites while @funcs is empty but ftrace
+ *		still has @ip in the filter; else empty
+ * @fast:	the site may be a jump to its top function (fast.c); written
+ *		under klp_mutex, read by the handler
+ */
+struct klp_site {
+	unsigned long ip;
+	struct hlist_node hnode;
+	struct list_head funcs;
+	struct list_head idle_node;
+	bool fast;
+};
+
 /* redirect.c */
+struct klp_site *klp_site_find(unsigned long ip);
+void klp_for_each_site(void (*fn)(struct klp_site *site, void *data),
+		       void *data);
+int klp_redirect_refresh_jmp(void);
 int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 			 struct klp_object **failed);
 void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
@@ -91,6 +113,16 @@ void klp_redirect_sync(void);
 unsigned long klp_func_code(struct klp_func *func, bool below,
 			    unsigned long *size);
 void klp_redirect_show(struct seq_file *m);
+
+/* fast.c */
+struct ftrace_ops;
+extern bool klp_fast_missed;
+unsigned long klp_fast_target(struct ftrace_ops *ops, unsigned long ip);
+void klp_fast_leave(struct klp_patch *patch, struct klp_object *only);
+void klp_fast_kick(void);
+void klp_fast_set_enabled(unsigned int on);
+unsigned int klp_fast_get_enabled(void);
+void klp_fast_show(struct seq_file *m);
 
 /* transition.c */
 /**

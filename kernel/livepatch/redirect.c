@@ -25,6 +25,9 @@
  *    CPU that is still running the handler for a site just removed finds no
  *    entry in the table and lets the original function run.  Sites and
  *    stack entries are freed only after klp_redirect_sync().
+ *  - Once a site's transition is over, ftrace may make it a jump to the
+ *    new function instead of a call of the handler: see fast.c, and the
+ *    calls of klp_fast_leave() before a stack changes here.
  *  - Dropping a location from the filter needs memory (ftrace builds a new
  *    filter).  Without it, the emptied sites stay in the table and in the
  *    filter, "idle": the handler finds no function on them, a function
@@ -42,21 +45,6 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "internal.h"
-
-/**
- * struct klp_site - one patched ftrace location
- * @ip:		the ftrace location of the old function
- * @hnode:	entry in klp_site_table (RCU)
- * @funcs:	klp_func.stack_node entries, newest first (RCU)
- * @idle_node:	entry on klp_idle_sites while @funcs is empty but ftrace
- *		still has @ip in the filter; else empty
- */
-struct klp_site {
-	unsigned long ip;
-	struct hlist_node hnode;
-	struct list_head funcs;
-	struct list_head idle_node;
-};
 
 /* 1024 buckets: one or two sites per bucket for a thousand-function patch */
 #define KLP_SITE_HASH_BITS	10
@@ -138,6 +126,9 @@ static void notrace klp_ftrace_handler(unsigned long ip,
 			if (&func->stack_node == &site->funcs)
 				goto out;
 		}
+	} else if (unlikely(READ_ONCE(site->fast))) {
+		/* The jump of a fast site is gone: let fast.c know. */
+		WRITE_ONCE(klp_fast_missed, true);
 	}
 
 	/* A no-op entry of an atomic replace runs the original code. */
@@ -160,7 +151,52 @@ static struct ftrace_ops klp_ops = {
 		 | FTRACE_OPS_FL_SAVE_REGS
 #endif
 	,
+	.jmp_target = klp_fast_target,
 };
+
+/**
+ * klp_site_find() - the site of an ftrace location
+ * @ip:		the location, or 0
+ *
+ * Return: the site, or NULL when @ip is not patched.
+ */
+struct klp_site *klp_site_find(unsigned long ip)
+{
+	lockdep_assert_held(&klp_mutex);
+
+	return ip ? klp_site_lookup(ip) : NULL;
+}
+
+/**
+ * klp_for_each_site() - call @fn for every site, idle ones included
+ * @fn:		what to call, with the site and @data
+ * @data:	passed to @fn
+ */
+void klp_for_each_site(void (*fn)(struct klp_site *site, void *data),
+		       void *data)
+{
+	struct klp_site *site;
+	int bkt;
+
+	lockdep_assert_held(&klp_mutex);
+
+	hash_for_each(klp_site_table, bkt, site, hnode)
+		fn(site, data);
+}
+
+/**
+ * klp_redirect_refresh_jmp() - let ftrace ask klp_fast_target() again
+ *
+ * Return: 0, or the error of ftrace_ops_refresh_jmp().
+ */
+int klp_redirect_refresh_jmp(void)
+{
+	lockdep_assert_held(&klp_mutex);
+
+	if (!klp_ops_registered)
+		return 0;
+	return ftrace_ops_refresh_jmp(&klp_ops);
+}
 
 static void klp_sync_fn(struct work_struct *work)
 {
@@ -265,6 +301,7 @@ static struct klp_site *klp_site_new(unsigned long ip)
 
 static void klp_site_free(struct klp_site *site)
 {
+	WARN_ON_ONCE(site->fast);
 	klp_nr_sites_allocated--;
 	kfree(site);
 }
@@ -502,6 +539,8 @@ int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 		       klp_patch_name(patch), max);
 		return ret;
 	}
+	/* Existing sites get a new top: no jump may skip it. */
+	klp_fast_leave(patch, only);
 
 	klp_for_each_object(patch, obj) {
 		if (!klp_obj_selected(obj, only) || obj->patched)
@@ -558,6 +597,7 @@ int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 		WRITE_ONCE(obj->patched, true);	/* read by sysfs */
 	}
 	klp_batch_free(&batch);
+	klp_fast_kick();
 	return 0;
 
 undo:
@@ -585,6 +625,7 @@ undo:
 			func->site = NULL;
 	}
 	klp_batch_free(&batch);
+	klp_fast_kick();
 	return ret;
 }
 
@@ -613,6 +654,11 @@ void klp_unredirect_objects(struct klp_patch *patch, struct klp_object *only,
 			continue;
 		klp_for_each_func(obj, func)
 			max += func->patched;
+	}
+	/* No jump may go to a function popped below. */
+	if (max) {
+		klp_fast_leave(patch, only);
+		klp_fast_kick();
 	}
 	if (!max) {
 		klp_for_each_object(patch, obj)

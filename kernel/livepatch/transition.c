@@ -535,6 +535,8 @@ void klp_transition_start(void)
 		  klp_patch_name(klp_transition_patch),
 		  klp_target_name(klp_target_state));
 
+	/* Tasks may now run different code: no jump may decide for them. */
+	klp_fast_leave(klp_transition_patch, NULL);
 	klp_transition_update_ranges();
 	klp_backoff_ms = KLP_BACKOFF_MIN_MS;
 	/* A reversal starts the signal schedule over: new tasks must move. */
@@ -712,6 +714,8 @@ void klp_transition_end(void)
 	WRITE_ONCE(klp_target_state, KLP_TRANSITION_IDLE);
 	WRITE_ONCE(klp_transition_patch, NULL);
 	klp_transition_update_ranges();
+	/* Every task runs the same code again: the jumps may come back. */
+	klp_fast_kick();
 }
 
 /**
