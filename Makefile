@@ -32,7 +32,7 @@ help:
 	@echo '  make kernel-ours-nodyn  build a variant: ours + harness/config/nodyn.config'
 	@echo '  make reference       build the upstream reference kernel'
 	@echo '  make lint            checkpatch, kernel-doc, W=1 + sparse, notrace, modref, htmldocs'
-	@echo '  make bench           enable/disable time and memory, 1..1000 functions, ours vs upstream'
+	@echo '  make bench           enable/disable time and memory, 1..1000 functions, call cost, ours vs upstream'
 	@echo '  make fuzz [SEED=1] [SEQS=200] [LEN=24] [ONLY=<seed>-<i>] [SHRINK=1]'
 	@echo '                      differential tester: same random sequences on ours and upstream'
 	@echo '                      [SMP=1] guest CPUs (2: slower, 6.12 retries once a second)'
