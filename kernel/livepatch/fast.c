@@ -166,6 +166,7 @@ void klp_fast_leave(struct klp_patch *patch, struct klp_object *only)
 	struct klp_object *obj;
 	struct klp_func *func;
 	struct klp_site *site;
+	unsigned long ip;
 	bool any = false;
 	int ret;
 
@@ -178,8 +179,10 @@ void klp_fast_leave(struct klp_patch *patch, struct klp_object *only)
 			continue;
 		klp_for_each_func(obj, func) {
 			site = func->site;
-			if (!site && func->old_func)
-				site = klp_site_find(ftrace_location((unsigned long)func->old_func));
+			if (!site && func->old_func) {
+				ip = (unsigned long)func->old_func;
+				site = klp_site_find(ftrace_location(ip));
+			}
 			if (site && site->fast) {
 				klp_site_set_fast(site, false);
 				any = true;

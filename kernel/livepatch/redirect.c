@@ -172,8 +172,7 @@ struct klp_site *klp_site_find(unsigned long ip)
  * @fn:		what to call, with the site and @data
  * @data:	passed to @fn
  */
-void klp_for_each_site(void (*fn)(struct klp_site *site, void *data),
-		       void *data)
+void klp_for_each_site(void (*fn)(struct klp_site *site, void *data), void *data)
 {
 	struct klp_site *site;
 	int bkt;
