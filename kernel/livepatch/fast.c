@@ -217,7 +217,7 @@ static void klp_fast_work_fn(struct work_struct *work)
 	mutex_lock(&klp_mutex);
 	if (klp_fast_rescan) {
 		klp_fast_rescan = false;
-		klp_for_each_site(klp_fast_decide, &changed);
+		klp_sites_walk(klp_fast_decide, &changed);
 	}
 	if (READ_ONCE(klp_fast_missed) && klp_nr_fast) {
 		WRITE_ONCE(klp_fast_missed, false);
@@ -294,5 +294,5 @@ void klp_fast_show(struct seq_file *m)
 	seq_printf(m, "fast=%u entered=%lu left=%lu refreshes=%lu\n",
 		   klp_nr_fast, klp_fast_entered, klp_fast_left,
 		   klp_fast_refreshes);
-	klp_for_each_site(klp_fast_show_site, m);
+	klp_sites_walk(klp_fast_show_site, m);
 }

@@ -168,11 +168,11 @@ struct klp_site *klp_site_find(unsigned long ip)
 }
 
 /**
- * klp_for_each_site() - call @fn for every site, idle ones included
+ * klp_sites_walk() - call @fn for every site, idle ones included
  * @fn:		what to call, with the site and @data
  * @data:	passed to @fn
  */
-void klp_for_each_site(void (*fn)(struct klp_site *site, void *data), void *data)
+void klp_sites_walk(void (*fn)(struct klp_site *site, void *data), void *data)
 {
 	struct klp_site *site;
 	int bkt;
