@@ -103,7 +103,7 @@ struct klp_site {
 /* redirect.c */
 struct klp_site *klp_site_find(unsigned long ip);
 void klp_sites_walk(void (*fn)(struct klp_site *site, void *data),
-		       void *data);
+		    void *data);
 int klp_redirect_refresh_jmp(void);
 int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 			 struct klp_object **failed);

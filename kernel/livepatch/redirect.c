@@ -172,7 +172,8 @@ struct klp_site *klp_site_find(unsigned long ip)
  * @fn:		what to call, with the site and @data
  * @data:	passed to @fn
  */
-void klp_sites_walk(void (*fn)(struct klp_site *site, void *data), void *data)
+void klp_sites_walk(void (*fn)(struct klp_site *site, void *data),
+		    void *data)
 {
 	struct klp_site *site;
 	int bkt;
