@@ -38,7 +38,7 @@ fast_cleanup() {
 	[ ${#pids[@]} -gt 0 ] && wait "${pids[@]}"
 	echo nop > $TRACING/current_tracer
 	echo > $TRACING/set_ftrace_filter
-	echo 0 > $TRACING/events/kprobes/enable 2>/dev/null
+	[ -f $TRACING/events/kprobes/enable ] && echo 0 > $TRACING/events/kprobes/enable
 	echo > $TRACING/kprobe_events
 	rm -rf "$tmp"
 	klp_cleanup
