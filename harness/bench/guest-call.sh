@@ -5,8 +5,10 @@
 # "call <state> <ns per call, 3 decimals>".  States: unpatched, transition
 # (patch 1 in transition: a kthread sleeps in another function it
 # patches), patched (after the transition; on our kernel once the fast
-# path took the function, when it has one), tracer (function tracer on
-# the same function), stacked (patch 2 on top of patch 1).
+# path took the function, when it has one), nofast (the same with the
+# fast path off: debugfs livepatch/fast_path=0, ours only), tracer
+# (function tracer on the same function), stacked (patch 2 on top of
+# patch 1).
 set -u
 dir=/klp/bench
 reps=${1:-5}
@@ -50,6 +52,13 @@ echo 0 > $P/hold
 wait_transition klp_bench_call_p1
 wait_fast
 measure patched
+if [ -f $FAST ]; then
+	echo 0 > ${FAST}_path
+	while grep -q "^klp_bench_call_fn " $FAST; do sleep 0.01; done
+	measure nofast
+	echo 1 > ${FAST}_path
+	wait_fast
+fi
 
 echo klp_bench_call_fn > $T/set_ftrace_filter
 echo function > $T/current_tracer

@@ -113,13 +113,13 @@ echo "Cost of one call of a small function, median of ${CALL_REPS:-5} runs of ${
 printf '%-11s | %9s %7s | %9s %7s | %8s\n' state ours "x unp." upstream "x unp." "up/ours"
 declare -A call
 for k in ours upstream; do
-	for st in unpatched transition patched tracer stacked; do
+	for st in unpatched transition patched nofast tracer stacked; do
 		call[$k,$st]=$(awk -v s="$st" '$1 == "call" && $2 == s { v[++c] = $3 }
 			END { if (!c) { print "-"; exit } asort(v); print v[int((c + 1) / 2)] }' \
 			"$KLP_CACHE/bench-scale-$k.out")
 	done
 done
-for st in unpatched transition patched tracer stacked; do
+for st in unpatched transition patched nofast tracer stacked; do
 	div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
 	printf '%-11s | %9s %7s | %9s %7s | %8s\n' "$st" "${call[ours,$st]}" \
 		"$(div "${call[ours,$st]}" "${call[ours,unpatched]}")" "${call[upstream,$st]}" \
@@ -127,4 +127,5 @@ for st in unpatched transition patched tracer stacked; do
 		"$(div "${call[upstream,$st]}" "${call[ours,$st]}")"
 done
 echo "(x unp. = cost / the same kernel's unpatched call; up/ours = upstream / ours."
-echo " patched: after the transition, on ours once the fast path took the function)"
+echo " patched: after the transition, on ours once the fast path took the function;"
+echo " nofast: the same with ours' fast path off, every call through the handler)"
