@@ -134,6 +134,9 @@ hammer_check "enabling $B" original "$PB"
 klp_expect "$T answer through the jump" "$PB" "$(klp_param $T answer)"
 klp_expect "tgt_answer's jump target" basic_tgt_answer \
 	"$(grep '^tgt_answer ' $TRACING/enabled_functions | sed -n 's/.*jmp: \([a-z_]*\).*/\1/p')"
+# basic_cmdline_proc_show() starts at an odd address: a jump takes any.
+wait_jump /proc/cmdline cmdline_proc_show
+klp_expect "/proc/cmdline through the jump" "$B: patched cmdline_proc_show" "$(cat /proc/cmdline)"
 
 klp_say "a function tracer on it"
 echo tgt_answer > $TRACING/set_ftrace_filter || klp_fail "cannot filter tgt_answer"
