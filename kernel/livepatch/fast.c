@@ -199,10 +199,15 @@ void klp_fast_leave(struct klp_patch *patch, struct klp_object *only)
 	klp_fast_rescan = true;
 }
 
-/* Decide one site in a rescan; *@changed is set when it changed. */
+/*
+ * Decide one site in a rescan; *@changed is set when it changed.  Without
+ * CONFIG_DYNAMIC_FTRACE_JMP (architectures other than x86-64), ftrace
+ * cannot make jumps: no site is ever fast there.
+ */
 static void klp_fast_decide(struct klp_site *site, void *changed)
 {
-	bool fast = READ_ONCE(klp_fast_enabled) && klp_fast_func(site);
+	bool fast = IS_ENABLED(CONFIG_DYNAMIC_FTRACE_JMP) &&
+		    READ_ONCE(klp_fast_enabled) && klp_fast_func(site);
 
 	if (fast != site->fast) {
 		klp_site_set_fast(site, fast);
