@@ -41,8 +41,9 @@
  *    update (a site with two users is never a jump), and our handler runs
  *    again.  When they leave, the handler sees a fast site called through
  *    it and notes the miss (klp_fast_missed); the poll of klp_fast_work,
- *    every KLP_FAST_POLL_MS while any site is fast, asks ftrace to make
- *    the jumps again.  Changing klp_ops' filter (another patch adding
+ *    every KLP_FAST_POLL_MS while any site is fast (a deferrable timer:
+ *    an idle machine is not woken for it), asks ftrace to make the jumps
+ *    again.  Changing klp_ops' filter (another patch adding
  *    sites) also takes all jumps away; they come back the same way.
  *  - CPU hotplug: ftrace rewrites the text for every CPU, online or not;
  *    nothing is per CPU here.
@@ -82,11 +83,15 @@ static unsigned long klp_fast_refreshes;	/* ftrace refreshes asked */
 /* The whole table must be looked at again (klp_mutex). */
 static bool klp_fast_rescan;
 
-/* How often a fast site's jump is checked for, while any site is fast. */
+/*
+ * How often a fast site's jump is checked for, while any site is fast.
+ * The timer is deferrable: an idle CPU is not woken for the poll, which
+ * has nothing to do unless a call went through the handler meanwhile.
+ */
 #define KLP_FAST_POLL_MS	1000
 
 static void klp_fast_work_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(klp_fast_work, klp_fast_work_fn);
+static DECLARE_DEFERRABLE_WORK(klp_fast_work, klp_fast_work_fn);
 
 /*
  * The top of @site's stack when every task runs it, or NULL.  Under
