@@ -12,7 +12,7 @@
 set -u
 dir=/klp/bench
 reps=${1:-5}
-calls=${2:-1000000}
+calls=${2:-10000000}
 P=/sys/module/klp_bench_call/parameters
 FAST=/sys/kernel/debug/livepatch/fast
 T=/sys/kernel/tracing
