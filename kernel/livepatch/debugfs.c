@@ -155,5 +155,7 @@ void __init klp_debugfs_init(void)
 	debugfs_create_file("fast", 0400, dir, NULL, &klp_fast_list_fops);
 	debugfs_create_file_unsafe("fast_path", 0600, dir, NULL,
 				   &klp_fast_path_fops);
+	debugfs_create_file_unsafe("fast_settle_ms", 0600, dir,
+				   &klp_fast_settle_ms, &klp_uint_fops);
 	klp_fault_debugfs_init(dir);
 }

@@ -27,8 +27,8 @@
  * ftrace, so it cannot fail.  Many sites leave in one ftrace update: a
  * 1000-function patch still enables and disables in a constant number of
  * updates.  Sites enter the fast path in the background (klp_fast_work),
- * after a transition completes or a module came or went, again in one
- * update.
+ * once nothing changed for klp_fast_settle_ms after a transition
+ * completed or a module came or went, again in one update.
  *
  * Why the rest stays correct:
  *  - Stack reliability: a jump at the fentry site leaves no frame of the
@@ -89,6 +89,17 @@ static bool klp_fast_rescan;
  * has nothing to do unless a call went through the handler meanwhile.
  */
 #define KLP_FAST_POLL_MS	1000
+
+/*
+ * How long the sites wait, after the last change, before they take the
+ * fast path (debugfs "fast_settle_ms").  Operations come in bursts: a
+ * replace right after an enable, a script or a test disabling what it
+ * just enabled.  Every jump made and taken away again within such a
+ * burst costs two text updates of every site of the patch (one of them
+ * on the way of the next operation) and saves nothing; calls through the
+ * handler for one more second cost nothing comparable.
+ */
+unsigned int klp_fast_settle_ms = KLP_FAST_SETTLE_MS_DEFAULT;
 
 static void klp_fast_work_fn(struct work_struct *work);
 static DECLARE_DEFERRABLE_WORK(klp_fast_work, klp_fast_work_fn);
@@ -244,29 +255,36 @@ static void klp_fast_work_fn(struct work_struct *work)
 }
 
 /**
- * klp_fast_kick() - let sites take the fast path soon
+ * klp_fast_kick() - let sites take the fast path once things settle
  *
  * After a transition completed or the sites changed: klp_fast_work looks
- * at every site again, in the background.
+ * at every site again, in the background, when nothing else changed for
+ * klp_fast_settle_ms (each kick starts the wait over).
  */
 void klp_fast_kick(void)
 {
 	lockdep_assert_held(&klp_mutex);
 
 	klp_fast_rescan = true;
-	mod_delayed_work(system_wq, &klp_fast_work, 0);
+	mod_delayed_work(system_wq, &klp_fast_work,
+			 msecs_to_jiffies(READ_ONCE(klp_fast_settle_ms)));
 }
 
 /**
  * klp_fast_set_enabled() - the debugfs "fast_path" knob
  * @on:		0: every site calls the handler; 1: the fast path is allowed
+ *
+ * Takes effect at once, in both directions: an administrator turning the
+ * fast path off or on wants to see it done when the write returns.
  */
 void klp_fast_set_enabled(unsigned int on)
 {
 	mutex_lock(&klp_mutex);
 	WRITE_ONCE(klp_fast_enabled, !!on);
-	klp_fast_kick();
+	klp_fast_rescan = true;
+	mod_delayed_work(system_wq, &klp_fast_work, 0);
 	mutex_unlock(&klp_mutex);
+	flush_delayed_work(&klp_fast_work);
 }
 
 /**

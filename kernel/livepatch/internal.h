@@ -157,6 +157,9 @@ void klp_transition_show_pending(struct seq_file *m);
 extern unsigned int klp_signal_delay_ms;
 /* Reverse a transition stalled this long, 0: never (debugfs tunable). */
 extern unsigned int klp_transition_timeout_ms;
+/* Sites take the fast path this long after the last change (debugfs). */
+#define KLP_FAST_SETTLE_MS_DEFAULT	1000
+extern unsigned int klp_fast_settle_ms;
 
 /**
  * struct klp_transition_stats - what one transition cost
