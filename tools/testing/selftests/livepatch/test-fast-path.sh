@@ -7,7 +7,9 @@
 #   after they left; it goes for a second patch stacking on the function,
 #   an atomic replace, disabling, and the target module going.  During
 #   each change one reader per CPU calls the function without pause and
-#   must only ever get a version it is allowed to run then.
+#   must only ever get a version it is allowed to run then.  Jumps are
+#   made only after debugfs livepatch/fast_settle_ms without changes;
+#   writing fast_path (0 or 1) acts before the write returns.
 # requires: test_klp_target, test_klp_basic, test_klp_layer1,
 #   test_klp_layer2, test_klp_layer3, tracefs; our kernel's debugfs
 #   (skips on a kernel without livepatch/transitions, i.e. upstream)
@@ -40,6 +42,8 @@ fast_cleanup() {
 	echo > $TRACING/set_ftrace_filter
 	[ -f $TRACING/events/kprobes/enable ] && echo 0 > $TRACING/events/kprobes/enable
 	echo > $TRACING/kprobe_events
+	[ -z "${settle:-}" ] || echo "$settle" > $DBG/fast_settle_ms
+	echo 1 > $DBG/fast_path
 	rm -rf "$tmp"
 	klp_cleanup
 }
@@ -216,4 +220,31 @@ klp_expect "/proc/cmdline at the end" "$cmdline" "$l"
 klp_expect "cmdline_proc_show a jump at the end" no "$(yes_no jumps cmdline_proc_show)"
 klp_expect "sites on the fast path at the end" 0 "$(fast_counter fast)"
 klp_expect "sites that entered and left" "$(fast_counter entered)" "$(fast_counter left)"
+
+klp_say "the wait before the fast path; the fast_path knob acts at once"
+settle=$(cat $DBG/fast_settle_ms)
+echo 3600000 > $DBG/fast_settle_ms
+klp_load $B
+read -r l < /proc/cmdline
+klp_expect "/proc/cmdline within the wait" "$B: patched cmdline_proc_show" "$l"
+klp_expect "cmdline_proc_show on the fast path within the wait" no \
+	"$(yes_no fast_has cmdline_proc_show)"
+klp_expect "cmdline_proc_show a jump within the wait" no \
+	"$(yes_no jumps cmdline_proc_show)"
+echo 1 > $DBG/fast_path
+klp_expect "cmdline_proc_show on the fast path once fast_path=1 returned" yes \
+	"$(yes_no fast_has cmdline_proc_show)"
+klp_expect "cmdline_proc_show a jump once fast_path=1 returned" yes \
+	"$(yes_no jumps cmdline_proc_show)"
+echo 0 > $DBG/fast_path
+klp_expect "cmdline_proc_show a jump once fast_path=0 returned" no \
+	"$(yes_no jumps cmdline_proc_show)"
+klp_expect "fast sites once fast_path=0 returned" 0 "$(fast_counter fast)"
+echo 1 > $DBG/fast_path
+klp_expect "cmdline_proc_show a jump again" yes "$(yes_no jumps cmdline_proc_show)"
+echo "$settle" > $DBG/fast_settle_ms
+settle=
+klp_disable $B
+klp_remove $B
+klp_expect "sites on the fast path at the very end" 0 "$(fast_counter fast)"
 klp_done

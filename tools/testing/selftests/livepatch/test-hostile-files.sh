@@ -112,7 +112,7 @@ write_case function_directory "$D/vmlinux/cmdline_proc_show,1" 0 EISDIR EISDIR
 write_case new_file_in_livepatch_dir "$KLP_SYSFS/$P.new" 1 EACCES EACCES
 
 klp_say "=== $DBG"
-for f in signal_delay_ms transition_timeout_ms; do
+for f in signal_delay_ms transition_timeout_ms fast_settle_ms; do
 	write_case "debugfs_${f}_garbage" $DBG/$f later EINVAL "$NA"
 	write_case "debugfs_${f}_minus_1" $DBG/$f -1 EINVAL "$NA"
 	write_case "debugfs_${f}_4294967296" $DBG/$f 4294967296 ERANGE "$NA"
@@ -131,8 +131,8 @@ for f in enabled force transition_timeout_ms transition replace stack_order \
 	[ -e "$D/$f" ] || want=$NA
 	write_case "nobody_${f//\//_}" "$D/$f" $v EACCES "$want" nobody
 done
-for f in signal_delay_ms transition_timeout_ms pending transitions shadow \
-	 redirect; do
+for f in signal_delay_ms transition_timeout_ms fast_settle_ms pending \
+	 transitions shadow redirect; do
 	write_case "nobody_debugfs_$f" $DBG/$f 0 EACCES "$NA" nobody
 done
 

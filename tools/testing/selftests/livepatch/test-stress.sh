@@ -50,6 +50,7 @@ stress_cleanup() {
 	wait 2>/dev/null
 	[ -z "$saved_signal_delay" ] || echo "$saved_signal_delay" > $DBG/signal_delay_ms
 	[ -z "$saved_timeout" ] || echo "$saved_timeout" > $DBG/transition_timeout_ms
+	[ -z "$saved_settle" ] || echo "$saved_settle" > $DBG/fast_settle_ms
 	rm -rf "$TMP"
 	klp_cleanup
 }
@@ -492,6 +493,9 @@ kmemleak_ours() {
 
 saved_signal_delay=$(cat $DBG/signal_delay_ms 2>/dev/null)
 saved_timeout=$(cat $DBG/transition_timeout_ms 2>/dev/null)
+saved_settle=$(cat $DBG/fast_settle_ms 2>/dev/null)
+# Calls on the fast path between the changes, not only after the run.
+[ -z "$saved_settle" ] || echo 0 > $DBG/fast_settle_ms
 # The driver's model is exact only when no transition reverses itself.
 [ -z "$saved_timeout" ] || echo 0 > $DBG/transition_timeout_ms
 
@@ -555,6 +559,7 @@ for ((c = 0; c < ncpu; c++)); do
 	klp_expect "caller on CPU $c checked calls" yes "$([ "${n:-0}" -gt 0 ] && echo yes || echo "${n:-none}")"
 done
 klp_say "driver: $step steps; $(for k in "${!count[@]}"; do echo "$k=${count[$k]}"; done | sort | xargs)"
+[ ! -r $DBG/fast ] || klp_say "fast path: $(head -1 $DBG/fast)"
 klp_expect "values accepted by the writers" "" "$(cat "$TMP/accepted" 2>/dev/null)"
 
 # Tear everything down: each remaining patch, the modules, the target.
