@@ -354,7 +354,8 @@ klp_kmemleak_ours() {
 		/^  hex dump/ { hex = 1; next }
 		hex == 1 { note = /  lifetime [0-9]+ ms/; hex = 2 }
 		/^  backtrace/ { bt = 1 }
-		bt && /^    [^ ]/ && (/^ +(__)?klp_/ || /\[(test_klp_|livepatch)/ || /^ +0x[0-9a-f]+$/) { ours = 1 }
+		bt && /^    [^ ]/ && (/^ +(__)?klp_/ || /\[(test_klp_|livepatch)/ ||
+		    /^ +0x[0-9a-f]+$/) { ours = 1 }
 		bt && mod != "" && index($0, "[" mod "]") { inmod = 1 }
 		END { flush() }' "$KLP_KMEMLEAK"
 }

@@ -35,7 +35,8 @@ KLP_ENABLED_FUNCS=/sys/kernel/tracing/enabled_functions
 	KLP_ENABLED_FUNCS=/sys/kernel/debug/tracing/enabled_functions
 
 # What scan-log.sh counts as a kernel report (harness/scan-log.sh).
-HOSTILE_SPLAT='Oops|Kernel panic|BUG:|kernel BUG at|WARNING:|general protection fault|Unable to handle kernel|KASAN|UBSAN|Call Trace:'
+HOSTILE_SPLAT='Oops|Kernel panic|BUG:|kernel BUG at|WARNING:|general protection fault|'
+HOSTILE_SPLAT+='Unable to handle kernel|KASAN|UBSAN|Call Trace:'
 
 T=test_klp_target
 R=test_klp_refuse

@@ -153,9 +153,12 @@ diag_lines() {
 	echo "$1" | grep '^livepatch:' | grep -vE "$FRAME" || true
 }
 
+# Kernel warnings and worse.
+SPLAT='WARNING:|BUG:|Call Trace:|refcount_t:|list_(add|del) corruption'
+
 # splats LOG: kernel warnings and worse in LOG.
 splats() {
-	echo "$1" | grep -E 'WARNING:|BUG:|Call Trace:|refcount_t:|list_(add|del) corruption' || true
+	echo "$1" | grep -E "$SPLAT" || true
 }
 
 # ---- scenarios: setup, the operation, its undoing ----

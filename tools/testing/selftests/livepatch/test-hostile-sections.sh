@@ -25,7 +25,8 @@ klp_setup
 
 for f in $RELA $RELAV test_klp_hostile_info-zero; do
 	[ -f "$KLP_DIR/$f.ko" ] ||
-		klp_fail "no $KLP_DIR/$f.ko: the kselftest Makefile makes it from \$KDIR/lib/livepatch"
+		klp_fail "no $KLP_DIR/$f.ko: the kselftest Makefile makes it" \
+			"from \$KDIR/lib/livepatch"
 done
 
 klp_insert $T
@@ -39,7 +40,8 @@ refuse_case rela_applies_to_section_0 EINVAL skip:"$UNSAFE" \
 refuse_case rela_applies_past_e_shnum EINVAL skip:"$UNSAFE" \
 	"1|'$RELA': $SEC: applies to section|which does not exist" rela "$(h info-range)"
 refuse_case rela_applies_to_comment EINVAL skip:"$UNSAFE" \
-	"1|'$RELA': $SEC: applies to section '.comment', which is not loaded" rela "$(h info-noalloc)"
+	"1|'$RELA': $SEC: applies to section '.comment', which is not loaded" \
+	rela "$(h info-noalloc)"
 refuse_case rela_applies_to_symtab EINVAL skip:"$UNSAFE" \
 	"1|'$RELA': $SEC: applies to '.symtab', the symbol or string table" rela "$(h info-symtab)"
 refuse_case rela_not_SHF_ALLOC EINVAL skip:"oopses reading the freed copy of the file" \
@@ -49,7 +51,8 @@ refuse_case rela_type_SHT_REL EINVAL loads \
 refuse_case rela_offset_at_section_end EINVAL skip:"$UNSAFE" \
 	"1|'$RELA': $SEC: relocation 0 at offset 8 is outside its section" rela "$(h offset-end)"
 refuse_case rela_offset_1TiB EINVAL skip:"$UNSAFE" \
-	"1|'$RELA': $SEC: relocation 0 at offset 1099511627776 is outside its section" rela "$(h offset-huge)"
+	"1|'$RELA': $SEC: relocation 0 at offset 1099511627776 is outside its section" \
+	rela "$(h offset-huge)"
 refuse_case rela_symbol_index_past_symtab EINVAL skip:"$UNSAFE" \
 	"1|'$RELA': $SEC: relocation 0 names symbol|past the symbol table" rela "$(h sym-range)"
 refuse_case rela_type_unknown ENOEXEC ENOEXEC \
@@ -79,16 +82,19 @@ h() { echo "$KLP_DIR/test_klp_hostile_vmlinux_$1.ko"; }
 refuse_case vmlinux_rela_applies_to_section_0 EINVAL loads \
 	"1|'$RELAV': $SEC: applies to section 0, which does not exist" rela_vmlinux "$(h info-zero)"
 refuse_case vmlinux_rela_applies_to_comment EINVAL loads \
-	"1|'$RELAV': $SEC: applies to section '.comment', which is not loaded" rela_vmlinux "$(h info-noalloc)"
+	"1|'$RELAV': $SEC: applies to section '.comment', which is not loaded" \
+	rela_vmlinux "$(h info-noalloc)"
 refuse_case vmlinux_rela_applies_to_symtab EINVAL skip:"$UNSAFE" \
-	"1|'$RELAV': $SEC: applies to '.symtab', the symbol or string table" rela_vmlinux "$(h info-symtab)"
+	"1|'$RELAV': $SEC: applies to '.symtab', the symbol or string table" \
+	rela_vmlinux "$(h info-symtab)"
 refuse_case vmlinux_rela_not_SHF_ALLOC EINVAL loads \
 	"1|'$RELAV': $SEC: is not kept in memory (no SHF_ALLOC)" rela_vmlinux "$(h noalloc)"
 refuse_case vmlinux_rela_offset_1TiB EINVAL skip:"$UNSAFE" \
 	"1|'$RELAV': $SEC: relocation 0 at offset 1099511627776 is outside its section" \
 	rela_vmlinux "$(h offset-huge)"
 refuse_case vmlinux_rela_symbol_index_past_symtab EINVAL skip:"$UNSAFE" \
-	"1|'$RELAV': $SEC: relocation 0 names symbol|past the symbol table" rela_vmlinux "$(h sym-range)"
+	"1|'$RELAV': $SEC: relocation 0 names symbol|past the symbol table" \
+	rela_vmlinux "$(h sym-range)"
 refuse_case vmlinux_klp_sym_unterminated EINVAL loads \
 	"1|'$RELAV': $SEC: malformed livepatch symbol name '.klp.sym.vmlinux.skip_atoi,0" \
 	rela_vmlinux "$(h sym-unterminated)"

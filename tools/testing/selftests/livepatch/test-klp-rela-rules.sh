@@ -91,13 +91,17 @@ check_rule test_klp_rela_modvmlinux \
 	"a vmlinux symbol in a module's .klp.rela section" \
 	"$TSEC: vmlinux symbol 'skip_atoi' belongs in a .klp.rela.vmlinux section" \
 	refused
+line="$TSEC: symbol 'cb_mod_answer' of module '$O' is out of reach:"
+line+=" only '$T' ones may be used here"
 check_rule test_klp_rela_othermod \
 	"another module's symbol in a module's .klp.rela section" \
-	"$TSEC: symbol 'cb_mod_answer' of module '$O' is out of reach: only '$T' ones may be used here" \
+	"$line" \
 	"called $O's cb_mod_answer()"
+line=".klp.rela.vmlinux.klp_refs.vmlinux: symbol 'tgt_secret' of module '$T'"
+line+=" is out of reach: only 'vmlinux' ones may be used here"
 check_rule test_klp_rela_vmlinuxmod \
 	"a module's symbol in a .klp.rela.vmlinux section" \
-	".klp.rela.vmlinux.klp_refs.vmlinux: symbol 'tgt_secret' of module '$T' is out of reach: only 'vmlinux' ones may be used here" \
+	"$line" \
 	"secret of $T"
 check_rule test_klp_rela_noobj \
 	"a .klp.rela section for an object that is not in the patch" \

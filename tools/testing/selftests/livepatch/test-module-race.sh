@@ -52,8 +52,9 @@ for ((i = 0; i < ROUNDS; i++)); do
 done
 wait $loader
 klp_expect "failed operations of the patch loop" "0" "$bad$(sed 's/^/: /' "$tmp/patch.err")"
+tbad=$(cat "$tmp/target.bad" 2>/dev/null || echo '(no count)')
 klp_expect "failed operations of the target loop" "0" \
-	"$(cat "$tmp/target.bad" 2>/dev/null || echo '(no count)')$(sed 's/^/: /' "$tmp/target.err")"
+	"$tbad$(sed 's/^/: /' "$tmp/target.err")"
 klp_expect "patches left" "" "$(klp_test_patches)"
 klp_expect "$T left loaded" no "$(klp_is_loaded $T && echo yes || echo no)"
 

@@ -473,7 +473,9 @@ mem_snapshot() {
 		echo 1 > "$c" 2>/dev/null
 	done
 	{
-		awk '/^(SUnreclaim|VmallocUsed):/ { sub(":", "", $1); print "meminfo", $1, $2 }' /proc/meminfo
+		awk '/^(SUnreclaim|VmallocUsed):/ {
+			sub(":", "", $1); print "meminfo", $1, $2
+		}' /proc/meminfo
 		[ -r /proc/slabinfo ] &&
 			awk 'NR > 2 { print "slab", $1, $2 * $4 }' /proc/slabinfo
 	} > "$1"
@@ -556,9 +558,11 @@ for ((c = 0; c < ncpu; c++)); do
 	klp_expect "caller on CPU $c: violations" 0 \
 		"$(echo "$line" | sed -n 's/.* violations=\([0-9]*\).*/\1/p')"
 	n=$(echo "$line" | sed -n 's/.* checked=\([0-9]*\).*/\1/p')
-	klp_expect "caller on CPU $c checked calls" yes "$([ "${n:-0}" -gt 0 ] && echo yes || echo "${n:-none}")"
+	klp_expect "caller on CPU $c checked calls" yes \
+		"$([ "${n:-0}" -gt 0 ] && echo yes || echo "${n:-none}")"
 done
-klp_say "driver: $step steps; $(for k in "${!count[@]}"; do echo "$k=${count[$k]}"; done | sort | xargs)"
+counts=$(for k in "${!count[@]}"; do echo "$k=${count[$k]}"; done | sort | xargs)
+klp_say "driver: $step steps; $counts"
 [ ! -r $DBG/fast ] || klp_say "fast path: $(head -1 $DBG/fast)"
 klp_expect "values accepted by the writers" "" "$(cat "$TMP/accepted" 2>/dev/null)"
 
@@ -575,20 +579,25 @@ klp_expect "test modules left" "$modules_before" \
 	"$(lsmod | awk '$1 ~ /^test_klp_/ { print $1 }' | sort | xargs)"
 klp_expect "patches left" "" "$(klp_test_patches)"
 klp_expect "functions left traced" "" \
-	"$(grep -E '^(cmdline_proc_show|version_proc_show|tgt_)' /sys/kernel/tracing/enabled_functions 2>/dev/null)"
+	"$(grep -E '^(cmdline_proc_show|version_proc_show|tgt_)' \
+		/sys/kernel/tracing/enabled_functions 2>/dev/null)"
 [ ! -r $DBG/redirect ] ||
 	klp_expect "patched locations (debugfs redirect)" 0 \
 		"$(sed -n 's/.*sites=\([0-9]*\).*/\1/p' $DBG/redirect)"
+# What counts as a kernel report in the log.
+REPORTS='BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|circular locking|RCU usage|'
+REPORTS+='DEBUG_LOCKS|ODEBUG|list_(add|del) corruption'
 klp_expect "kernel reports since the start" "" \
 	"$(dmesg | awk -v m="$klp_log_marker" 'seen; index($0, m) { seen = 1 }' |
-	   grep -E 'BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|circular locking|RCU usage|DEBUG_LOCKS|ODEBUG|list_(add|del) corruption' || true)"
+	   grep -E "$REPORTS" || true)"
 
 if [ -w "$KMEMLEAK" ]; then
 	# Objects younger than kmemleak's minimum age (5 s) are not
 	# reported: let the teardown's age first.
 	sleep 6
 	echo scan > "$KMEMLEAK"
-	klp_say "kmemleak: $(grep -c '^unreferenced object' "$KMEMLEAK") unreferenced object(s) since the warm-up"
+	klp_say "kmemleak: $(grep -c '^unreferenced object' "$KMEMLEAK")" \
+		"unreferenced object(s) since the warm-up"
 	klp_expect "unreferenced objects from livepatch code (kmemleak)" "" "$(kmemleak_ours)"
 else
 	klp_say "no $KMEMLEAK: no leak scan"

@@ -164,7 +164,8 @@ for ((round = 1; round <= KLP_CR_ROUNDS; round++)); do
 	klp_say "round $round: klp_trans_spin ($K) called $HOOK $hooks time(s)," \
 		"was switched out $outs time(s)$([ "$outs" = 0 ] || echo "$window" |
 			sed -n 's/.* sched_switch: .* next_comm=\([^ ]*\) .*/\1/p' |
-			sort | uniq -c | awk '{ printf "%s %s x%s", NR == 1 ? ", to" : ",", $2, $1 }')"
+			sort | uniq -c |
+			awk '{ printf "%s %s x%s", NR == 1 ? ", to" : ",", $2, $1 }')"
 	klp_expect "patch_state of klp_trans_spin before the sleeper is released" 1 \
 		"$(klp_trans_state "$K")"
 	klp_expect "$P/transition while the sleeper holds it" 1 "$(klp_trans_transition $P)"
