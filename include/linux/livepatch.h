@@ -24,13 +24,14 @@
 #include <linux/kobject.h>
 #include <linux/livepatch_sched.h>
 
-#if IS_ENABLED(CONFIG_LIVEPATCH)
+#ifdef CONFIG_LIVEPATCH
 
 /* Values of task_struct::patch_state, also shown in /proc/<pid>/patch_state */
 #define KLP_TRANSITION_IDLE		-1
 #define KLP_TRANSITION_UNPATCHED	 0
 #define KLP_TRANSITION_PATCHED		 1
 
+struct klp_object;
 struct klp_site;
 
 /**
@@ -70,8 +71,6 @@ struct klp_func {
 	bool nop;
 };
 
-struct klp_object;
-
 /**
  * struct klp_callbacks - hooks run around (un)patching of one object
  * @pre_patch:		before the object is patched; a negative errno refuses
@@ -88,10 +87,10 @@ struct klp_object;
  */
 struct klp_callbacks {
 	/* set by the patch author */
-	int (*pre_patch)(struct klp_object *obj);
-	void (*post_patch)(struct klp_object *obj);
-	void (*pre_unpatch)(struct klp_object *obj);
-	void (*post_unpatch)(struct klp_object *obj);
+	int (*pre_patch)(struct klp_object *object);
+	void (*post_patch)(struct klp_object *object);
+	void (*pre_unpatch)(struct klp_object *object);
+	void (*post_unpatch)(struct klp_object *object);
 
 	/* private */
 	bool post_unpatch_enabled;
@@ -146,8 +145,8 @@ struct klp_state {
  * @objs:	patched objects, ended by a zeroed entry
  * @states:	optional system states, ended by an entry with id 0
  * @replace:	replace every patch enabled before this one (cumulative patch)
- * @list:	private: entry on the list of registered patches
  * @kobj:	private: /sys/kernel/livepatch/<module name>
+ * @list:	private: entry on the list of registered patches
  * @obj_list:	private: the patch's objects, static and dynamic ones
  * @enabled:	private: the patch is enabled or being enabled
  * @forced:	private: a forced transition touched it; its module stays
@@ -164,8 +163,8 @@ struct klp_patch {
 	bool replace;
 
 	/* private */
-	struct list_head list;
 	struct kobject kobj;
+	struct list_head list;
 	struct list_head obj_list;
 	bool enabled;
 	bool forced;
@@ -203,13 +202,13 @@ struct klp_patch {
 
 int klp_enable_patch(struct klp_patch *patch);
 
-/* Called by the module loader. */
-int klp_module_coming(struct module *mod);
-void klp_module_going(struct module *mod);
-
 /* Called by fork, the entry code and the idle loop. */
 void klp_copy_process(struct task_struct *child);
 void klp_update_patch_state(struct task_struct *task);
+
+/* Called by the module loader. */
+int klp_module_coming(struct module *mod);
+void klp_module_going(struct module *mod);
 
 /**
  * klp_patch_pending() - does @task still have to change its patch state?

@@ -21,7 +21,7 @@ static inline void klp_sched_try_switch(void) {}
 void __klp_sched_try_switch(void);
 
 /* Unless the PREEMPT_DYNAMIC static call does it: the key and its test. */
-#if !defined(CONFIG_PREEMPT_DYNAMIC) || !defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL)
+#if !(defined(CONFIG_PREEMPT_DYNAMIC) && defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL))
 DECLARE_STATIC_KEY_FALSE(klp_sched_try_switch_key);
 
 /**

@@ -509,13 +509,10 @@ static int klp_install_patch(struct klp_patch *patch)
 	lockdep_assert_held(&klp_mutex);
 
 	ret = klp_check_relocs(patch);
+	if (!ret && patch->replace)
+		ret = klp_add_nops(patch);
 	if (ret)
 		return ret;
-	if (patch->replace) {
-		ret = klp_add_nops(patch);
-		if (ret)
-			return ret;
-	}
 	klp_for_each_object(patch, obj) {
 		klp_find_object_module(obj);
 		if (!klp_object_loaded(obj))

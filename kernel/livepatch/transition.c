@@ -98,7 +98,7 @@ static void klp_transition_timed_out(void);
 static void klp_transition_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(klp_transition_work, klp_transition_work_fn);
 
-#if !defined(CONFIG_PREEMPT_DYNAMIC) || !defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL)
+#if !(defined(CONFIG_PREEMPT_DYNAMIC) && defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL))
 /* DEFINE_STATIC_KEY_FALSE(), exported: cond_resched() tests it inline. */
 struct static_key_false klp_sched_try_switch_key = STATIC_KEY_FALSE_INIT;
 EXPORT_SYMBOL(klp_sched_try_switch_key);
@@ -797,12 +797,12 @@ void klp_transition_force(void)
 		klp_target_state == KLP_TRANSITION_PATCHED ?
 		"patched" : "unpatched");
 
+	for_each_possible_cpu(cpu)
+		klp_update_patch_state(idle_task(cpu));
 	read_lock(&tasklist_lock);
 	for_each_process_thread(g, task)
 		klp_update_patch_state(task);
 	read_unlock(&tasklist_lock);
-	for_each_possible_cpu(cpu)
-		klp_update_patch_state(idle_task(cpu));
 	if (klp_cur_stats)
 		klp_cur_stats->forced = true;
 }
