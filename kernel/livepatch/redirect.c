@@ -279,6 +279,8 @@ static bool klp_site_pop(struct klp_func *func)
 {
 	struct klp_site *site = func->site;
 
+	/* The stack of a fast site never changes: see fast.c. */
+	WARN_ON_ONCE(site->fast);
 	list_del_rcu(&func->stack_node);
 	func->patched = false;
 	return list_empty(&site->funcs);
@@ -569,6 +571,7 @@ int klp_redirect_objects(struct klp_patch *patch, struct klp_object *only,
 				batch.funcs[batch.nr++] = func;
 			}
 			func->site = site;
+			WARN_ON_ONCE(site->fast);	/* see fast.c */
 			list_add_rcu(&func->stack_node, &site->funcs);
 			func->patched = true;
 		}
